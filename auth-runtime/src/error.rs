@@ -1,0 +1,224 @@
+//! Request-time errors: why a request was refused, and the status each one answers.
+//!
+//! Every variant maps to one RFC 6750 response (see [`AuthError::status`] and
+//! [`AuthError::error_code`]). The JSON body names only the RFC 6750 code and a fixed
+//! message: it never echoes the token and never says which check failed, so it is no
+//! oracle for an attacker. The precise reason stays available to the application through
+//! the variant itself, its [`Display`](std::fmt::Display) text and
+//! [`source`](std::error::Error::source).
+
+use std::fmt;
+
+use axum::http::StatusCode;
+
+use crate::TokenKind;
+
+/// Why a request was refused by a guard.
+///
+/// Produced by the `#[require_token]` guard, the [`CurrentToken`](crate::CurrentToken)
+/// extractor and [`AuthManager::verify`](crate::AuthManager::verify). Client mistakes are
+/// 4xx; the two server faults ([`AuthError::NotConfigured`],
+/// [`AuthError::MissingPathParameter`]) are 500 and logged at `error`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The request carries no token in any location the route reads.
+    /// 401 with a bare `WWW-Authenticate: Bearer` (RFC 6750 §3.1: no error code).
+    MissingToken,
+    /// The request carries more than one credential (two `Authorization` headers, a header
+    /// and a cookie, a repeated query parameter...). 400 `invalid_request` (RFC 6750 §2).
+    MultipleTokens,
+    /// The credential is present but not well formed: wrong spacing after the scheme, an
+    /// empty token, characters outside the token alphabet. 401 `invalid_token`.
+    MalformedCredentials,
+    /// The token is longer than the configured limit (8 KiB by default) and was refused
+    /// before decoding. 401 `invalid_token`.
+    TokenTooLarge,
+    /// The token's `exp` has passed (beyond the configured leeway). 401 `invalid_token`.
+    Expired,
+    /// The token's `nbf` or `iat` lies in the future (beyond the configured leeway).
+    /// 401 `invalid_token`.
+    NotYetValid,
+    /// The token names a `kid` that is not among the configured keys, or names none where
+    /// the keys have ids. 401 `invalid_token`.
+    UnknownKey,
+    /// jsonwebtoken refused the token: bad signature, wrong algorithm, bad encoding,
+    /// wrong issuer or audience, malformed JSON, duplicate claims. The jsonwebtoken error
+    /// is the [`source`](std::error::Error::source). 401 `invalid_token`.
+    Rejected(jsonwebtoken::errors::Error),
+    /// A claim is missing or has the wrong JSON type or value under this library's policy
+    /// (the checks jsonwebtoken does not make: `sub` must be a non-empty string, `iat` a
+    /// number, `type` `"auth"` or `"refresh"`, the lifetime within the maximum age...).
+    /// 401 `invalid_token`.
+    InvalidClaim {
+        /// The claim that failed.
+        claim: &'static str,
+    },
+    /// The token header carries a parameter this library refuses (`crit`), or a `typ`
+    /// other than `JWT`. 401 `invalid_token`.
+    UnsupportedHeader {
+        /// The header parameter that was refused.
+        parameter: &'static str,
+    },
+    /// The token is of the wrong kind for the route (a refresh token on an auth route, or
+    /// the reverse). 401 `invalid_token`.
+    WrongKind {
+        /// The kind the route requires.
+        expected: TokenKind,
+        /// The kind the token carries.
+        found: TokenKind,
+    },
+    /// The route requires a fresh token (minted at login) and this one came from a
+    /// refresh. 401 `invalid_token`.
+    NotFresh,
+    /// The application's revocation check refused the token. 401 `invalid_token`.
+    Revoked,
+    /// A path binding or a `claims(...)` requirement does not hold. 403.
+    ClaimMismatch,
+    /// A `scope(...)` requirement does not hold. 403 `insufficient_scope`.
+    InsufficientScope,
+    /// No [`AuthManager`](crate::AuthManager) is installed on the router. A server fault:
+    /// 500, logged at `error` with the fix.
+    NotConfigured,
+    /// The route binds a claim to a path parameter that the matched route does not have.
+    /// A server fault (fail closed): 500, logged at `error`.
+    MissingPathParameter {
+        /// The path parameter the requirement names.
+        name: &'static str,
+    },
+}
+
+impl AuthError {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::MultipleTokens => StatusCode::BAD_REQUEST,
+            Self::ClaimMismatch | Self::InsufficientScope => StatusCode::FORBIDDEN,
+            Self::NotConfigured | Self::MissingPathParameter { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            _ => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    /// The RFC 6750 §3.1 error code, where one applies: `invalid_request`,
+    /// `invalid_token` or `insufficient_scope`.
+    pub fn error_code(&self) -> Option<&'static str> {
+        match self {
+            Self::MissingToken
+            | Self::ClaimMismatch
+            | Self::NotConfigured
+            | Self::MissingPathParameter { .. } => None,
+            Self::MultipleTokens => Some("invalid_request"),
+            Self::InsufficientScope => Some("insufficient_scope"),
+            _ => Some("invalid_token"),
+        }
+    }
+
+    /// Whether this is the server's fault (a 500), rather than the client's.
+    pub fn is_server_fault(&self) -> bool {
+        self.status().is_server_error()
+    }
+
+    /// The `error` member of the JSON body: the RFC 6750 code where there is one.
+    pub(crate) fn body_code(&self) -> &'static str {
+        match self {
+            Self::MissingToken => "missing_token",
+            Self::ClaimMismatch => "forbidden",
+            Self::NotConfigured | Self::MissingPathParameter { .. } => "server_error",
+            other => other.error_code().unwrap_or("invalid_token"),
+        }
+    }
+
+    /// The `message` member of the JSON body: fixed per status, so it reveals nothing
+    /// about which check failed.
+    pub(crate) fn public_message(&self) -> &'static str {
+        match self {
+            Self::MissingToken => "this route requires a bearer token",
+            Self::MultipleTokens => "send exactly one token, in one place",
+            Self::ClaimMismatch => "the token does not grant access to this resource",
+            Self::InsufficientScope => "the token does not carry the scope this route requires",
+            Self::NotConfigured | Self::MissingPathParameter { .. } => "internal server error",
+            _ => "the token is invalid or expired",
+        }
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingToken => f.write_str("no token in the request"),
+            Self::MultipleTokens => f.write_str("more than one token in the request"),
+            Self::MalformedCredentials => f.write_str("malformed credentials"),
+            Self::TokenTooLarge => f.write_str("token longer than the configured limit"),
+            Self::Expired => f.write_str("token expired"),
+            Self::NotYetValid => f.write_str("token not valid yet (`nbf` or `iat` in the future)"),
+            Self::UnknownKey => f.write_str("token names no configured key (`kid`)"),
+            Self::Rejected(e) => write!(f, "token rejected: {e}"),
+            Self::InvalidClaim { claim } => write!(f, "claim `{claim}` missing or invalid"),
+            Self::UnsupportedHeader { parameter } => {
+                write!(f, "header parameter `{parameter}` refused")
+            }
+            Self::WrongKind { expected, found } => {
+                write!(f, "expected a {expected} token, found a {found} token")
+            }
+            Self::NotFresh => f.write_str("route requires a fresh token"),
+            Self::Revoked => f.write_str("token revoked"),
+            Self::ClaimMismatch => f.write_str("claim requirements not met"),
+            Self::InsufficientScope => f.write_str("scope requirements not met"),
+            Self::NotConfigured => f.write_str(
+                "no AuthManager on this router: add `.layer(axum::Extension(manager))` \
+                 to the Router that serves guarded routes",
+            ),
+            Self::MissingPathParameter { name } => write!(
+                f,
+                "the requirement binds path parameter `{name}`, which the matched route does not have"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Rejected(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_follow_rfc_6750() {
+        assert_eq!(AuthError::MissingToken.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(AuthError::MissingToken.error_code(), None);
+        assert_eq!(AuthError::MultipleTokens.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            AuthError::MultipleTokens.error_code(),
+            Some("invalid_request")
+        );
+        assert_eq!(AuthError::Expired.error_code(), Some("invalid_token"));
+        assert_eq!(AuthError::ClaimMismatch.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            AuthError::InsufficientScope.error_code(),
+            Some("insufficient_scope")
+        );
+        assert!(AuthError::NotConfigured.is_server_fault());
+        assert!(!AuthError::Revoked.is_server_fault());
+    }
+
+    #[test]
+    fn public_messages_do_not_tell_expired_from_forged() {
+        assert_eq!(
+            AuthError::Expired.public_message(),
+            AuthError::UnknownKey.public_message()
+        );
+        assert_eq!(
+            AuthError::Expired.body_code(),
+            AuthError::Revoked.body_code()
+        );
+    }
+}

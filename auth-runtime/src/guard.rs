@@ -1,0 +1,213 @@
+//! The guard: one extractor type that applies a route's [`Requirement`] before anything
+//! else runs, and the [`CurrentToken`] extractor built on it.
+//!
+//! Decisions, in order (the README's decision table):
+//!
+//! 1. find the token in the route's location(s): none is 401, two are 400;
+//! 2. verify it ([`AuthManager::verify`]): 401 `invalid_token`;
+//! 3. the kind matches: 401 `invalid_token`;
+//! 4. the token is fresh when the route asks: 401 `invalid_token`;
+//! 5. when every `override` entry holds, steps 6 and 7 are skipped;
+//! 6. path bindings and `claims(...)`: 403;
+//! 7. `scope(...)`: 403 `insufficient_scope`.
+//!
+//! On success the verified token is stored in the request extensions, where
+//! [`CurrentToken`] finds it.
+
+use std::marker::PhantomData;
+
+use axum::{
+    extract::{FromRequestParts, OptionalFromRequestParts, RawPathParams},
+    http::request::Parts,
+};
+use serde_json::{Map, Value};
+
+use crate::{
+    AuthError, AuthManager, CurrentToken, Requirement,
+    matching::{entries_hold, override_holds, path_param_matches, scope_name_granted},
+    requirement::PathBinding,
+    response::AuthRejection,
+};
+
+/// Names a `'static` [`Requirement`] at the type level, so a [`Guard`] can carry it.
+///
+/// `#[require_token]` implements it on a hidden type per handler; implement it yourself to
+/// guard a handler without the macro (see the [`requirement`](crate::requirement) module).
+pub trait RequirementSpec: 'static {
+    /// The requirement the guard applies.
+    const REQUIREMENT: &'static Requirement;
+}
+
+/// An extractor that refuses the request unless its token meets `R::REQUIREMENT`.
+///
+/// `#[require_token]` inserts it as the handler's first argument, so the decision is made
+/// before any other extractor runs (a forbidden request is 403, never a 422 from a body it
+/// should not have read). It reads the [`AuthManager`] from the request extensions and
+/// works in a router of any state type.
+pub struct Guard<R>(PhantomData<fn() -> R>);
+
+impl<R> std::fmt::Debug for Guard<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Guard")
+    }
+}
+
+impl<S, R> FromRequestParts<S> for Guard<R>
+where
+    S: Send + Sync,
+    R: RequirementSpec,
+{
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        authorize(parts, state, R::REQUIREMENT).await?;
+        Ok(Guard(PhantomData))
+    }
+}
+
+/// Any valid auth token, from the manager's default locations.
+const ANY_AUTH_TOKEN: &Requirement = &Requirement::new();
+/// The same, or no token at all.
+const ANY_AUTH_TOKEN_OR_NONE: &Requirement = &Requirement::new().optional();
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentToken {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(token) = parts.extensions.get::<CurrentToken>() {
+            return Ok(token.clone());
+        }
+        let handler = error_handler(parts);
+        authorize(parts, state, ANY_AUTH_TOKEN)
+            .await?
+            .ok_or_else(|| AuthRejection::new(AuthError::MissingToken, handler))
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentToken {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if let Some(token) = parts.extensions.get::<CurrentToken>() {
+            return Ok(Some(token.clone()));
+        }
+        authorize(parts, state, ANY_AUTH_TOKEN_OR_NONE).await
+    }
+}
+
+fn error_handler(parts: &Parts) -> Option<crate::config::ErrorHandler> {
+    parts
+        .extensions
+        .get::<AuthManager>()
+        .and_then(|m| m.inner.error_handler.clone())
+}
+
+/// Applies `requirement` to the request: `Ok(None)` only for an optional requirement and
+/// a request without a token. On success the token is also stored in the extensions.
+pub async fn authorize<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    requirement: &Requirement,
+) -> Result<Option<CurrentToken>, AuthRejection> {
+    let Some(manager) = parts.extensions.get::<AuthManager>().cloned() else {
+        return Err(AuthRejection::new(AuthError::NotConfigured, None));
+    };
+    match decide(&manager, parts, state, requirement).await {
+        Ok(token) => {
+            if let Some(token) = &token {
+                parts.extensions.insert(token.clone());
+            }
+            Ok(token)
+        }
+        Err(error) => Err(AuthRejection::new(
+            error,
+            manager.inner.error_handler.clone(),
+        )),
+    }
+}
+
+async fn decide<S: Send + Sync>(
+    manager: &AuthManager,
+    parts: &mut Parts,
+    state: &S,
+    requirement: &Requirement,
+) -> Result<Option<CurrentToken>, AuthError> {
+    let found = manager.inner.sources.find(parts, requirement.locations)?;
+    let token = match found {
+        Some(raw) => manager.verify(raw)?,
+        None if requirement.optional => return Ok(None),
+        None => return Err(AuthError::MissingToken),
+    };
+    if token.kind() != requirement.kind {
+        return Err(AuthError::WrongKind {
+            expected: requirement.kind,
+            found: token.kind(),
+        });
+    }
+    if requirement.fresh && !token.is_fresh() {
+        return Err(AuthError::NotFresh);
+    }
+    let claims = token.claims();
+    if override_holds(requirement.overrides, claims) {
+        return Ok(Some(token));
+    }
+    check_bindings(parts, state, requirement.bindings, claims).await?;
+    if !entries_hold(requirement.claims, claims) {
+        return Err(AuthError::ClaimMismatch);
+    }
+    check_scope(requirement, claims.get("scope"))?;
+    Ok(Some(token))
+}
+
+async fn check_bindings<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    bindings: &'static [PathBinding],
+    claims: &Map<String, Value>,
+) -> Result<(), AuthError> {
+    let Some(first) = bindings.first() else {
+        return Ok(());
+    };
+    let params = match RawPathParams::from_request_parts(parts, state).await {
+        Ok(params) => params,
+        // A segment that is not UTF-8 equals no string claim.
+        Err(axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(_)) => {
+            return Err(AuthError::ClaimMismatch);
+        }
+        Err(_) => return Err(AuthError::MissingPathParameter { name: first.param }),
+    };
+    for binding in bindings {
+        let Some((_, segment)) = params.iter().find(|(name, _)| *name == binding.param) else {
+            return Err(AuthError::MissingPathParameter {
+                name: binding.param,
+            });
+        };
+        let holds = claims
+            .get(binding.claim)
+            .is_some_and(|claim| path_param_matches(claim, segment));
+        if !holds {
+            return Err(AuthError::ClaimMismatch);
+        }
+    }
+    Ok(())
+}
+
+fn check_scope(requirement: &Requirement, scope: Option<&Value>) -> Result<(), AuthError> {
+    if !requirement.scope.is_empty() {
+        let granted = scope
+            .and_then(Value::as_object)
+            .is_some_and(|map| entries_hold(requirement.scope, map));
+        if !granted {
+            return Err(AuthError::InsufficientScope);
+        }
+    }
+    for name in requirement.scope_names {
+        if !scope.is_some_and(|s| scope_name_granted(s, name)) {
+            return Err(AuthError::InsufficientScope);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! Issuing: auth and refresh tokens in Flask_PyJWT's wire format, with a `jti` on every
+//! token and registered claims that custom claims can never overwrite.
+//!
+//! Header `{"typ": "JWT", "alg", "kid"?}`; claims `iss`, `sub`, `iat`, `exp`, `type`,
+//! `jti`, `aud` (when configured), `scope` (auth tokens, when given), `fresh: true` (auth
+//! tokens minted at login), then the custom claims.
+
+use std::fmt;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{Header, get_current_timestamp};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::{AuthManager, TokenKind};
+
+/// Claim names an application cannot set through [`TokenBuilder::claim`]: the library
+/// sets them itself.
+pub const REGISTERED_CLAIMS: &[&str] = &[
+    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "fresh",
+];
+
+/// Why a token could not be issued.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The manager has only verification keys.
+    NoSigningKey,
+    /// A custom claim used a registered name (see [`REGISTERED_CLAIMS`]).
+    ReservedClaim(String),
+    /// A custom claim or the scope could not be turned into JSON.
+    Json(serde_json::Error),
+    /// The scope is not an object, a string or an array, or was set on a refresh token.
+    InvalidScope(&'static str),
+    /// The subject is empty.
+    EmptySubject,
+    /// jsonwebtoken could not sign the token.
+    Signing(jsonwebtoken::errors::Error),
+    /// The system's random number generator failed (for the `jti`).
+    Random(getrandom::Error),
+}
+
+impl fmt::Display for IssueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoSigningKey => f.write_str(
+                "this AuthManager has no signing key (only verification keys); set `signing_key`",
+            ),
+            Self::ReservedClaim(name) => {
+                write!(
+                    f,
+                    "`{name}` is a registered claim and cannot be set as a custom claim"
+                )
+            }
+            Self::Json(e) => write!(f, "claim is not valid JSON: {e}"),
+            Self::InvalidScope(why) => write!(f, "invalid scope: {why}"),
+            Self::EmptySubject => f.write_str("the subject must not be empty"),
+            Self::Signing(e) => write!(f, "cannot sign the token: {e}"),
+            Self::Random(e) => write!(f, "no randomness for the token id: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for IssueError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Json(e) => Some(e),
+            Self::Signing(e) => Some(e),
+            Self::Random(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A token being issued. Start with [`AuthManager::auth_token`] or
+/// [`AuthManager::refresh_token`], finish with [`sign`](Self::sign).
+///
+/// ```
+/// use auth_runtime::{Algorithm, AuthManager, Key};
+/// use serde_json::json;
+///
+/// let manager = AuthManager::builder()
+///     .issuer("my-service")
+///     .signing_key(Key::hmac(Algorithm::HS256, "a-secret-of-at-least-thirty-two-bytes!")?)
+///     .build()?;
+/// let auth = manager
+///     .auth_token("alice")
+///     .scope(json!({"admin": true}))
+///     .claim("team", "blue")
+///     .fresh()
+///     .sign()?;
+/// let refresh = manager.refresh_token("alice").sign()?;
+///
+/// let token = manager.verify(&auth)?;
+/// assert_eq!(token.sub(), "alice");
+/// assert!(token.is_fresh());
+/// assert_eq!(token.claim("team"), Some(&json!("blue")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub struct TokenBuilder<'a> {
+    manager: &'a AuthManager,
+    kind: TokenKind,
+    subject: String,
+    scope: Option<Result<Value, serde_json::Error>>,
+    claims: Vec<(String, Result<Value, serde_json::Error>)>,
+    fresh: bool,
+}
+
+impl AuthManager {
+    /// Starts an auth token for `subject` (the `sub` claim).
+    pub fn auth_token(&self, subject: impl Into<String>) -> TokenBuilder<'_> {
+        TokenBuilder::new(self, TokenKind::Auth, subject.into())
+    }
+
+    /// Starts a refresh token for `subject`. Refresh tokens carry no scope.
+    pub fn refresh_token(&self, subject: impl Into<String>) -> TokenBuilder<'_> {
+        TokenBuilder::new(self, TokenKind::Refresh, subject.into())
+    }
+}
+
+impl<'a> TokenBuilder<'a> {
+    fn new(manager: &'a AuthManager, kind: TokenKind, subject: String) -> Self {
+        Self {
+            manager,
+            kind,
+            subject,
+            scope: None,
+            claims: Vec::new(),
+            fresh: false,
+        }
+    }
+
+    /// The `scope` claim: a map (`{"admin": true}`), a space-delimited string
+    /// (`"users:read users:write"`) or an array of names. Auth tokens only. An empty scope
+    /// is omitted.
+    pub fn scope(mut self, scope: impl Serialize) -> Self {
+        self.scope = Some(serde_json::to_value(scope));
+        self
+    }
+
+    /// A custom claim. Registered names ([`REGISTERED_CLAIMS`]) are refused by
+    /// [`sign`](Self::sign), so a custom claim can never overwrite `exp`, `sub`, `type`...
+    pub fn claim(mut self, name: impl Into<String>, value: impl Serialize) -> Self {
+        self.claims.push((name.into(), serde_json::to_value(value)));
+        self
+    }
+
+    /// Marks the token as fresh: minted from a login, not from a refresh token. Routes
+    /// with `#[require_token(fresh)]` accept only fresh tokens.
+    pub fn fresh(mut self) -> Self {
+        self.fresh = true;
+        self
+    }
+
+    /// Signs the token.
+    pub fn sign(self) -> Result<String, IssueError> {
+        let inner = &self.manager.inner;
+        let signer = inner.signer.as_ref().ok_or(IssueError::NoSigningKey)?;
+        if self.subject.is_empty() {
+            return Err(IssueError::EmptySubject);
+        }
+        let now = get_current_timestamp();
+        let max_age = match self.kind {
+            TokenKind::Auth => inner.auth_max_age,
+            TokenKind::Refresh => inner.refresh_max_age,
+        };
+        let mut claims = Map::new();
+        claims.insert("iss".into(), inner.issuer.clone().into());
+        claims.insert("sub".into(), self.subject.into());
+        claims.insert("iat".into(), now.into());
+        claims.insert("exp".into(), now.saturating_add(max_age).into());
+        claims.insert("type".into(), self.kind.as_str().into());
+        claims.insert("jti".into(), new_jti()?.into());
+        if let Some(aud) = &inner.audience {
+            claims.insert("aud".into(), aud.clone().into());
+        }
+        if let Some(scope) = self.scope {
+            let scope = scope.map_err(IssueError::Json)?;
+            if self.kind == TokenKind::Refresh {
+                return Err(IssueError::InvalidScope("refresh tokens carry no scope"));
+            }
+            let empty = match &scope {
+                Value::Object(m) => m.is_empty(),
+                Value::String(s) => s.is_empty(),
+                Value::Array(a) => a.is_empty(),
+                Value::Null => true,
+                _ => {
+                    return Err(IssueError::InvalidScope(
+                        "expected a map, a space-delimited string or an array",
+                    ));
+                }
+            };
+            if !empty {
+                claims.insert("scope".into(), scope);
+            }
+        }
+        if self.fresh && self.kind == TokenKind::Auth {
+            claims.insert("fresh".into(), true.into());
+        }
+        for (name, value) in self.claims {
+            if REGISTERED_CLAIMS.contains(&name.as_str()) {
+                return Err(IssueError::ReservedClaim(name));
+            }
+            claims.insert(name, value.map_err(IssueError::Json)?);
+        }
+        let mut header = Header::new(signer.algorithm);
+        header.kid = signer.kid.clone();
+        jsonwebtoken::encode(&header, &claims, &signer.encoding).map_err(IssueError::Signing)
+    }
+}
+
+/// 128 random bits, base64url: unique per token, a revocation key.
+fn new_jti() -> Result<String, IssueError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(IssueError::Random)?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}

@@ -1,0 +1,343 @@
+//! Where a request carries its token, and how it is taken out: strictly, and exactly once.
+//!
+//! - Header: `Authorization: Bearer <token>` (name and scheme configurable). The scheme is
+//!   matched case-insensitively (RFC 9110 §11.1), followed by one or more spaces and a
+//!   token of the RFC 6750 `b64token` alphabet. A second header is 400
+//!   `invalid_request`; a header with another scheme (`Basic ...`) counts as no token.
+//! - Cookie: one cookie of the configured name across all `Cookie` headers; a second one
+//!   is 400. The value is taken as it is (no quotes, no percent-decoding).
+//! - Query: one parameter of the configured name, matched case-sensitively; a second one
+//!   is 400. Off unless a route or the manager asks for it: URLs end up in logs.
+//!
+//! A token found in two locations a route reads is 400 `invalid_request` (RFC 6750 §2).
+
+use axum::http::{HeaderMap, HeaderName, header::COOKIE, request::Parts};
+
+use crate::AuthError;
+
+/// A place a route reads its token from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenLocation {
+    /// The `Authorization` header (or the configured header), after the scheme.
+    Header,
+    /// The configured cookie (`auth_token` by default).
+    Cookie,
+    /// The configured query parameter (`access_token` by default).
+    Query,
+}
+
+impl TokenLocation {
+    /// The name used in `#[require_token(location = "...")]`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+            Self::Query => "query",
+        }
+    }
+}
+
+pub(crate) struct TokenSources {
+    pub(crate) header_name: HeaderName,
+    pub(crate) scheme: String,
+    pub(crate) cookie_name: String,
+    pub(crate) query_parameter: String,
+    pub(crate) default_locations: Vec<TokenLocation>,
+}
+
+impl TokenSources {
+    /// The one token the request carries in `locations` (the manager's defaults when
+    /// empty), `None` when it carries none.
+    pub(crate) fn find<'a>(
+        &self,
+        parts: &'a Parts,
+        locations: &[TokenLocation],
+    ) -> Result<Option<&'a str>, AuthError> {
+        let locations = if locations.is_empty() {
+            &self.default_locations[..]
+        } else {
+            locations
+        };
+        let mut found = None;
+        for location in locations {
+            let token = match location {
+                TokenLocation::Header => self.from_header(&parts.headers)?,
+                TokenLocation::Cookie => self.from_cookie(&parts.headers)?,
+                TokenLocation::Query => self.from_query(parts.uri.query())?,
+            };
+            if token.is_some() {
+                if found.is_some() {
+                    return Err(AuthError::MultipleTokens);
+                }
+                found = token;
+            }
+        }
+        Ok(found)
+    }
+
+    fn from_header<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
+        let mut values = headers.get_all(&self.header_name).iter();
+        let Some(value) = values.next() else {
+            return Ok(None);
+        };
+        if values.next().is_some() {
+            return Err(AuthError::MultipleTokens);
+        }
+        let value = value.as_bytes();
+        let scheme = self.scheme.as_bytes();
+        let Some((head, rest)) = value.split_at_checked(scheme.len()) else {
+            return Ok(None);
+        };
+        if !head.eq_ignore_ascii_case(scheme) {
+            return Ok(None);
+        }
+        match rest.first() {
+            // `Bearer` alone, or `Bearer <token>`.
+            None | Some(b' ') => {}
+            // `Bearer\t...`: our scheme, badly separated.
+            Some(b'\t') => return Err(AuthError::MalformedCredentials),
+            // `Bearertok`, `BearerX ...`: another scheme.
+            Some(_) => return Ok(None),
+        }
+        let token = trim_leading_spaces(rest);
+        check_token(token).map(Some)
+    }
+
+    fn from_cookie<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
+        let name = self.cookie_name.as_bytes();
+        let mut found = None;
+        for header in headers.get_all(COOKIE) {
+            for pair in header.as_bytes().split(|b| *b == b';') {
+                let pair = trim_leading_spaces(pair);
+                let Some(eq) = pair.iter().position(|b| *b == b'=') else {
+                    continue;
+                };
+                if &pair[..eq] != name {
+                    continue;
+                }
+                if found.is_some() {
+                    return Err(AuthError::MultipleTokens);
+                }
+                let value = trim_trailing_spaces(&pair[eq + 1..]);
+                found = Some(check_token(value)?);
+            }
+        }
+        Ok(found)
+    }
+
+    fn from_query<'a>(&self, query: Option<&'a str>) -> Result<Option<&'a str>, AuthError> {
+        let Some(query) = query else { return Ok(None) };
+        let name = self.query_parameter.as_bytes();
+        let mut found = None;
+        for pair in query.as_bytes().split(|b| *b == b'&') {
+            let (key, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(eq) => (&pair[..eq], &pair[eq + 1..]),
+                None => (pair, &b""[..]),
+            };
+            if key != name {
+                continue;
+            }
+            if found.is_some() {
+                return Err(AuthError::MultipleTokens);
+            }
+            found = Some(check_token(value)?);
+        }
+        Ok(found)
+    }
+}
+
+fn trim_leading_spaces(mut bytes: &[u8]) -> &[u8] {
+    while let [b' ', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
+fn trim_trailing_spaces(mut bytes: &[u8]) -> &[u8] {
+    while let [rest @ .., b' '] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
+/// RFC 6750 §2.1 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+/// Anything else (an empty token, spaces, quotes, commas, non-ASCII) is malformed.
+fn check_token(bytes: &[u8]) -> Result<&str, AuthError> {
+    let body_len = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || b"-._~+/".contains(b)))
+        .unwrap_or(bytes.len());
+    let (body, padding) = bytes.split_at(body_len);
+    if body.is_empty() || padding.iter().any(|b| *b != b'=') {
+        return Err(AuthError::MalformedCredentials);
+    }
+    // Only ASCII passed the checks above, so this cannot fail; stay total anyway.
+    std::str::from_utf8(bytes).map_err(|_| AuthError::MalformedCredentials)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderValue, Request};
+
+    use super::*;
+
+    fn sources(default: &[TokenLocation]) -> TokenSources {
+        TokenSources {
+            header_name: HeaderName::from_static("authorization"),
+            scheme: "Bearer".into(),
+            cookie_name: "auth_token".into(),
+            query_parameter: "access_token".into(),
+            default_locations: default.to_vec(),
+        }
+    }
+
+    fn parts(uri: &str, headers: &[(&str, &[u8])]) -> Parts {
+        let mut req = Request::builder().uri(uri);
+        for (name, value) in headers {
+            req = req.header(*name, HeaderValue::from_bytes(value).expect("test header"));
+        }
+        req.body(()).expect("test request").into_parts().0
+    }
+
+    fn header(value: &[u8]) -> Result<Option<String>, AuthError> {
+        let p = parts("/", &[("authorization", value)]);
+        sources(&[TokenLocation::Header])
+            .find(&p, &[])
+            .map(|t| t.map(str::to_owned))
+    }
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive_and_allows_several_spaces() {
+        for value in [
+            &b"Bearer a.b.c"[..],
+            b"bearer a.b.c",
+            b"BEARER a.b.c",
+            b"Bearer  a.b.c",
+        ] {
+            assert_eq!(header(value).unwrap().as_deref(), Some("a.b.c"));
+        }
+    }
+
+    #[test]
+    fn malformed_bearer_credentials_are_invalid_tokens() {
+        for value in [
+            &b"Bearer"[..],
+            b"Bearer ",
+            b"Bearer\ta.b.c",
+            b"Bearer a.b.c ",
+            b"Bearer \"a.b.c\"",
+            b"Bearer a.b.c, Bearer d.e.f",
+            b"Bearer abc\xe9.def.ghi",
+            b"Bearer a=b",
+        ] {
+            assert!(
+                matches!(header(value), Err(AuthError::MalformedCredentials)),
+                "{:?}",
+                String::from_utf8_lossy(value)
+            );
+        }
+    }
+
+    #[test]
+    fn other_schemes_count_as_no_token() {
+        for value in [
+            &b"Basic dXNlcjpwYXNz"[..],
+            b"Bearertok",
+            b"Token a.b.c",
+            b"",
+        ] {
+            assert_eq!(header(value).unwrap(), None);
+        }
+    }
+
+    #[test]
+    fn two_authorization_headers_are_an_invalid_request() {
+        let p = parts(
+            "/",
+            &[
+                ("authorization", b"Bearer a.b.c"),
+                ("authorization", b"Bearer d.e.f"),
+            ],
+        );
+        assert!(matches!(
+            sources(&[TokenLocation::Header]).find(&p, &[]),
+            Err(AuthError::MultipleTokens)
+        ));
+    }
+
+    #[test]
+    fn cookies_are_found_once_across_headers() {
+        let s = sources(&[TokenLocation::Cookie]);
+        let p = parts("/", &[("cookie", b"a=1; auth_token=x.y.z; b=2")]);
+        assert_eq!(s.find(&p, &[]).unwrap(), Some("x.y.z"));
+        let p = parts(
+            "/",
+            &[
+                ("cookie", b"auth_token=x.y.z"),
+                ("cookie", b"auth_token=q.r.s"),
+            ],
+        );
+        assert!(matches!(s.find(&p, &[]), Err(AuthError::MultipleTokens)));
+        let p = parts("/", &[("cookie", b"auth_token=x.y.z; auth_token=q.r.s")]);
+        assert!(matches!(s.find(&p, &[]), Err(AuthError::MultipleTokens)));
+        let p = parts("/", &[("cookie", b"auth_token=\"x.y.z\"")]);
+        assert!(matches!(
+            s.find(&p, &[]),
+            Err(AuthError::MalformedCredentials)
+        ));
+        let p = parts("/", &[("cookie", b"xauth_token=x.y.z")]);
+        assert_eq!(s.find(&p, &[]).unwrap(), None);
+    }
+
+    #[test]
+    fn query_parameters_are_exact_and_unique() {
+        let s = sources(&[TokenLocation::Query]);
+        assert_eq!(
+            s.find(&parts("/?access_token=a.b.c", &[]), &[]).unwrap(),
+            Some("a.b.c")
+        );
+        assert_eq!(
+            s.find(&parts("/?ACCESS_TOKEN=a.b.c", &[]), &[]).unwrap(),
+            None
+        );
+        assert!(matches!(
+            s.find(&parts("/?access_token=a&access_token=b", &[]), &[]),
+            Err(AuthError::MultipleTokens)
+        ));
+        assert!(matches!(
+            s.find(&parts("/?access_token=", &[]), &[]),
+            Err(AuthError::MalformedCredentials)
+        ));
+        assert!(matches!(
+            s.find(&parts("/?access_token=a%2Eb.c", &[]), &[]),
+            Err(AuthError::MalformedCredentials)
+        ));
+    }
+
+    #[test]
+    fn query_is_not_read_unless_asked() {
+        let s = sources(&[TokenLocation::Header]);
+        assert_eq!(
+            s.find(&parts("/?access_token=a.b.c", &[]), &[]).unwrap(),
+            None
+        );
+        assert_eq!(
+            s.find(&parts("/?access_token=a.b.c", &[]), &[TokenLocation::Query])
+                .unwrap(),
+            Some("a.b.c")
+        );
+    }
+
+    #[test]
+    fn a_token_in_two_locations_is_an_invalid_request() {
+        let s = sources(&[TokenLocation::Header, TokenLocation::Cookie]);
+        let p = parts(
+            "/",
+            &[
+                ("authorization", b"Bearer a.b.c"),
+                ("cookie", b"auth_token=a.b.c"),
+            ],
+        );
+        assert!(matches!(s.find(&p, &[]), Err(AuthError::MultipleTokens)));
+    }
+}

@@ -1,0 +1,98 @@
+//! How a refused request is answered: RFC 6750 by default, or the application's own
+//! response through [`AuthManagerBuilder::on_error`](crate::AuthManagerBuilder::on_error).
+
+use axum::{
+    Json,
+    http::{
+        HeaderValue,
+        header::{CACHE_CONTROL, WWW_AUTHENTICATE},
+    },
+    response::{IntoResponse, Response},
+};
+
+use crate::{AuthError, config::ErrorHandler};
+
+/// The default answer: the status of [`AuthError::status`], `WWW-Authenticate: Bearer`
+/// with the RFC 6750 error code where there is one, `Cache-Control: no-store`, and a JSON
+/// body `{"error": "...", "message": "..."}` that never echoes the token.
+impl IntoResponse for AuthError {
+    fn into_response(self) -> Response {
+        let challenge = match (self.error_code(), self.status().as_u16()) {
+            (Some(code), _) => Some(format!("Bearer error=\"{code}\"")),
+            (None, 401) => Some("Bearer".to_owned()),
+            (None, _) => None,
+        };
+        let body = serde_json::json!({
+            "error": self.body_code(),
+            "message": self.public_message(),
+        });
+        let mut response = (self.status(), Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(value) = challenge.and_then(|c| HeaderValue::try_from(c).ok()) {
+            headers.insert(WWW_AUTHENTICATE, value);
+        }
+        response
+    }
+}
+
+/// The rejection of the guard and of [`CurrentToken`](crate::CurrentToken): the
+/// [`AuthError`], answered through the manager's error handler when one is set.
+///
+/// Client errors are logged at `debug`, server faults at `error`; the token is never
+/// logged.
+pub struct AuthRejection {
+    error: AuthError,
+    handler: Option<ErrorHandler>,
+}
+
+impl AuthRejection {
+    pub(crate) fn new(error: AuthError, handler: Option<ErrorHandler>) -> Self {
+        Self { error, handler }
+    }
+
+    /// Why the request was refused.
+    pub fn error(&self) -> &AuthError {
+        &self.error
+    }
+
+    /// The error, without the response handler.
+    pub fn into_error(self) -> AuthError {
+        self.error
+    }
+}
+
+impl std::fmt::Debug for AuthRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthRejection")
+            .field("error", &self.error)
+            .field("custom_response", &self.handler.is_some())
+            .finish()
+    }
+}
+
+impl std::fmt::Display for AuthRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for AuthRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        if self.error.is_server_fault() {
+            tracing::error!(error = %self.error, "request refused by a server-side auth fault");
+        } else {
+            tracing::debug!(error = %self.error, status = self.error.status().as_u16(), "request refused");
+        }
+        match self.handler {
+            Some(handler) => handler(&self.error),
+            None => self.error.into_response(),
+        }
+    }
+}

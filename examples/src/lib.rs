@@ -1,0 +1,1 @@
+//! Runnable servers built on auth-runtime.
