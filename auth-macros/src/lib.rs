@@ -1,7 +1,235 @@
-//! temporary
+//! The `#[require_token]` attribute of [`auth-runtime`](https://docs.rs/auth-runtime).
+//!
+//! Depend on `auth-runtime` and use `auth_runtime::require_token`; this crate is its
+//! implementation and has no other public API.
+
+mod ctxt;
+mod expand;
+mod handler;
+mod model;
+mod parse;
+mod suggest;
+mod validate;
+
 use proc_macro::TokenStream;
-/// temporary
+
+/// Declares, on an axum handler, the token the route requires.
+///
+/// The attribute adds a guard as the handler's **first** argument. The guard finds the
+/// token, verifies it with the [`AuthManager`] installed on the router, and checks every
+/// requirement below before any other extractor runs, so a forbidden request is answered
+/// 403 and never a 422 from a body it should not have read. The handler keeps its name,
+/// visibility, docs and other attributes, and works in a `Router` of any state type.
+///
+/// [`AuthManager`]: https://docs.rs/auth-runtime/latest/auth_runtime/struct.AuthManager.html
+///
+/// ```
+/// use auth_runtime::{require_token, CurrentToken};
+/// use axum::extract::Path;
+///
+/// #[require_token(sub = "username", override(admin = true))]
+/// async fn profile(Path(username): Path<String>, token: CurrentToken) -> String {
+///     format!("hello {username}, you are {}", token.sub())
+/// }
+///
+/// let app: axum::Router = axum::Router::new().route("/users/{username}", axum::routing::get(profile));
+/// ```
+///
+/// # Options
+///
+/// | option | values | default | what it requires |
+/// |---|---|---|---|
+/// | *(none)* | | | any valid auth token |
+/// | `kind = "..."` | `"auth"`, `"refresh"` | `"auth"` | the token's kind (`type` claim) |
+/// | `<claim> = "<param>"` | a path parameter name | | claim `<claim>` equals the route's `{<param>}` |
+/// | `claims(k = v, ...)` | literals, arrays, groups | | each literal claim |
+/// | `scope(k = v, ...)` | literals, arrays, groups | | each entry in the token's `scope` map |
+/// | `scope("name", ...)` | scope names | | each name granted by the token's `scope` |
+/// | `override(k = v, ...)` | literals, arrays, groups | | nothing: when every entry holds, bindings, `claims` and `scope` are waived |
+/// | `fresh` | | off | an auth token minted at login, not by a refresh |
+/// | `optional` | | off | nothing when no token is sent (`Option<CurrentToken>` is `None`); a bad token is still refused |
+/// | `location = "..."` | `"header"`, `"cookie"`, `"query"`, or an array of them | the manager's (header) | where this route reads its token |
+/// | `crate = "..."` | a path | `auth_runtime` | where the runtime crate is, if you renamed the dependency |
+///
+/// Options combine freely, separated by commas. Values are string, integer and bool
+/// literals, arrays of them (`roles = ["a", "b"]`) and nested groups (`org(id = 7)`) for
+/// nested maps; keys that are not Rust identifiers are written as string literals
+/// (`scope("users:read" = true)`).
+///
+/// ## `kind`
+///
+/// ```
+/// # use auth_runtime::{require_token, CurrentToken};
+/// /// Exchanges a refresh token for a new auth token.
+/// #[require_token(kind = "refresh")]
+/// async fn refresh(token: CurrentToken) -> String {
+///     token.sub().to_owned()
+/// }
+/// ```
+///
+/// ## Path bindings: `<claim> = "<param>"`
+///
+/// Any name that is not an option binds that top-level claim to a path parameter. The
+/// percent-decoded segment must equal a string claim byte for byte (no case folding, no
+/// Unicode normalisation), an integer claim in its canonical decimal form (`42`, not
+/// `042`), or an element of an array claim. A bound parameter missing from the matched
+/// route is a server fault (500, fail closed).
+///
+/// ```
+/// # use auth_runtime::require_token;
+/// # use axum::extract::Path;
+/// #[require_token(sub = "username", org = "org_id")]
+/// async fn member(Path((org_id, username)): Path<(String, String)>) -> String {
+///     format!("{username} in {org_id}")
+/// }
+/// ```
+///
+/// ## `claims(...)`
+///
+/// Literal requirements on top-level claims. Maps match when every listed key matches
+/// (recursively); arrays when every listed element is present; a scalar matches an equal
+/// scalar (strict JSON: `true` is not `1`) or an array that contains it.
+///
+/// ```
+/// # use auth_runtime::require_token;
+/// #[require_token(claims(custom_claim = "Arbitrary Required Value", roles = ["editor"], org(id = 7)))]
+/// async fn edit() {}
+/// ```
+///
+/// ## `scope(...)`
+///
+/// Entries are matched inside the token's `scope` map; names are granted by a
+/// space-delimited `scope` string, an array containing them, or a map where they are
+/// `true`. A failed scope check answers 403 `insufficient_scope`.
+///
+/// ```
+/// # use auth_runtime::require_token;
+/// #[require_token(scope(admin = true))]
+/// async fn admin_dashboard() {}
+///
+/// #[require_token(scope("users:read", "users:write"))]
+/// async fn edit_users() {}
+/// ```
+///
+/// ## `override(...)`
+///
+/// When every entry holds, as a top-level claim **or** inside the `scope` map, the path
+/// bindings, `claims(...)` and `scope(...)` are waived. Kind, signature, expiry, issuer,
+/// audience, freshness and revocation never are.
+///
+/// ```
+/// # use auth_runtime::require_token;
+/// # use axum::extract::Path;
+/// #[require_token(sub = "username", override(admin = true))]
+/// async fn overridable(Path(username): Path<String>) -> String { username }
+/// ```
+///
+/// ## `fresh` and `optional`
+///
+/// ```
+/// # use auth_runtime::{require_token, CurrentToken};
+/// #[require_token(fresh)]
+/// async fn change_password() {}
+///
+/// #[require_token(optional)]
+/// async fn home(token: Option<CurrentToken>) -> String {
+///     match token {
+///         Some(t) => format!("welcome back, {}", t.sub()),
+///         None => "welcome".to_owned(),
+///     }
+/// }
+/// ```
+///
+/// ## `location`
+///
+/// ```
+/// # use auth_runtime::require_token;
+/// #[require_token(location = "cookie")]
+/// async fn page() {}
+///
+/// #[require_token(location = ["header", "cookie"])]
+/// async fn either() {}
+/// ```
+///
+/// ## `crate`
+///
+/// ```
+/// # extern crate auth_runtime as my_auth;
+/// # use my_auth::require_token;
+/// #[require_token(crate = "my_auth")]
+/// async fn renamed() {}
+/// ```
+///
+/// # Mistakes are compile errors
+///
+/// Each error points at the token to change, lists the valid choices and suggests the
+/// nearest one; all independent errors are reported at once.
+///
+/// A misspelt kind:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(kind = "refesh")] // unknown token kind `"refesh"` (did you mean `"refresh"`?)
+/// async fn refresh() {}
+/// ```
+///
+/// A misspelt option:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(fersh)] // unknown option `fersh` (did you mean `fresh`?)
+/// async fn change_password() {}
+/// ```
+///
+/// A registered claim as a requirement:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(claims(exp = 0))] // `exp` is a registered claim
+/// async fn handler() {}
+/// ```
+///
+/// A value that is not a literal:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// const ROLE: &str = "admin";
+/// #[require_token(claims(role = ROLE))] // expected a string, integer or bool literal
+/// async fn handler() {}
+/// ```
+///
+/// `override` with nothing to override:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(override(admin = true))]
+/// async fn handler() {}
+/// ```
+///
+/// `scope` on a refresh route:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(kind = "refresh", scope(admin = true))]
+/// async fn refresh() {}
+/// ```
+///
+/// A function that is not `async`:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token]
+/// fn handler() {}
+/// ```
+///
+/// A route parameter written with its braces:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(sub = "{username}")] // write the path parameter name without braces
+/// async fn handler() {}
+/// ```
 #[proc_macro_attribute]
-pub fn require_token(_a: TokenStream, i: TokenStream) -> TokenStream {
-    i
+pub fn require_token(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::require_token(args.into(), item.into()).into()
 }

@@ -1,0 +1,135 @@
+//! Expansion: a valid [`Spec`] and handler become the guarded handler. Cannot fail.
+//!
+//! ```text
+//! #[doc(hidden)] <vis> struct __auth_require_token_<fn>;
+//! impl <krate>::__private::RequirementSpec for __auth_require_token_<fn> {
+//!     const REQUIREMENT: &'static Requirement = &Requirement::new()...;
+//! }
+//! <attrs> <vis> async fn <fn>(__auth_guard: Guard<__auth_require_token_<fn>>, <args>) { <body> }
+//! ```
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use syn::{ext::IdentExt, parse_quote};
+
+use crate::{
+    ctxt::Ctxt,
+    handler::parse_handler,
+    model::{Entry, Kind, Location, Spec, Value},
+    parse::parse_args,
+    validate::validate,
+};
+
+/// The whole attribute: parse, validate, expand; on any error, the errors and the user's
+/// function unchanged (so one mistake causes no wave of follow-on errors).
+pub(crate) fn require_token(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let spec = parse_args(args, &mut cx);
+    let handler = parse_handler(item.clone(), &mut cx);
+    validate(&spec, &mut cx);
+    match (cx.finish(), handler) {
+        (Ok(()), Some(handler)) => expand(&spec, handler),
+        (Err(errors), _) => {
+            let errors = errors.into_compile_error();
+            quote!(#errors #item)
+        }
+        (Ok(()), None) => item,
+    }
+}
+
+fn expand(spec: &Spec, mut handler: syn::ItemFn) -> TokenStream {
+    let private = match &spec.krate {
+        Some(path) => quote!(#path::__private),
+        None => quote!(::auth_runtime::__private),
+    };
+    let spec_type = format_ident!("__auth_require_token_{}", handler.sig.ident.unraw());
+    let requirement = requirement(spec, &private);
+    let guard: syn::FnArg = parse_quote!(__auth_guard: #private::Guard<#spec_type>);
+    handler.sig.inputs.insert(0, guard);
+    let vis = &handler.vis;
+    quote! {
+        #[doc(hidden)]
+        #[doc = "The requirement `#[require_token]` attached to this handler."]
+        #[allow(non_camel_case_types)]
+        #vis struct #spec_type;
+
+        #[automatically_derived]
+        impl #private::RequirementSpec for #spec_type {
+            const REQUIREMENT: &'static #private::Requirement = &#requirement;
+        }
+
+        #handler
+    }
+}
+
+fn requirement(spec: &Spec, private: &TokenStream) -> TokenStream {
+    let mut calls = TokenStream::new();
+    if spec.kind == Kind::Refresh {
+        calls.extend(quote!(.kind(#private::TokenKind::Refresh)));
+    }
+    if spec.fresh.is_some() {
+        calls.extend(quote!(.fresh()));
+    }
+    if spec.optional.is_some() {
+        calls.extend(quote!(.optional()));
+    }
+    if !spec.locations.is_empty() {
+        let locations = spec.locations.iter().map(|l| match l {
+            Location::Header => quote!(#private::TokenLocation::Header),
+            Location::Cookie => quote!(#private::TokenLocation::Cookie),
+            Location::Query => quote!(#private::TokenLocation::Query),
+        });
+        calls.extend(quote!(.locations(&[#(#locations),*])));
+    }
+    if !spec.bindings.is_empty() {
+        let bindings = spec.bindings.iter().map(|b| {
+            let (claim, param) = (&b.claim, &b.param);
+            quote!(#private::PathBinding::new(#claim, #param))
+        });
+        calls.extend(quote!(.bindings(&[#(#bindings),*])));
+    }
+    for (method, entries) in [
+        ("claims", &spec.claims),
+        ("scope", &spec.scope),
+        ("overrides", &spec.overrides),
+    ] {
+        if !entries.is_empty() {
+            let method = format_ident!("{method}");
+            let entries = entries_tokens(entries, private);
+            calls.extend(quote!(.#method(#entries)));
+        }
+    }
+    if !spec.scope_names.is_empty() {
+        let names = &spec.scope_names;
+        calls.extend(quote!(.scope_names(&[#(#names),*])));
+    }
+    quote!(#private::Requirement::new() #calls)
+}
+
+fn entries_tokens(entries: &[Entry], private: &TokenStream) -> TokenStream {
+    let entries = entries.iter().map(|e| {
+        let key = &e.key;
+        let value = value_tokens(&e.value, private);
+        quote!(#private::Entry::new(#key, #value))
+    });
+    quote!(&[#(#entries),*])
+}
+
+fn value_tokens(value: &Value, private: &TokenStream) -> TokenStream {
+    match value {
+        Value::Str(s) => quote!(#private::Expected::String(#s)),
+        Value::Int(n) => {
+            let n = Literal::i64_suffixed(*n);
+            quote!(#private::Expected::Integer(#n))
+        }
+        Value::Bool(b) => quote!(#private::Expected::Bool(#b)),
+        Value::Array(items) => {
+            let items = items.iter().map(|v| value_tokens(v, private));
+            quote!(#private::Expected::Array(&[#(#items),*]))
+        }
+        Value::Map(entries) => {
+            let entries = entries_tokens(entries, private);
+            quote!(#private::Expected::Map(#entries))
+        }
+    }
+}
