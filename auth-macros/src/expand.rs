@@ -133,3 +133,87 @@ fn value_tokens(value: &Value, private: &TokenStream) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn idents(tokens: TokenStream) -> Vec<String> {
+        let mut out = Vec::new();
+        for tt in tokens {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+                proc_macro2::TokenTree::Group(g) => out.extend(idents(g.stream())),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_guard_comes_first_and_the_handler_keeps_its_shape() {
+        let out = require_token(
+            quote!(sub = "username"),
+            quote! {
+                /// Docs.
+                #[allow(unused)]
+                pub async fn profile(path: Path<String>) -> String { String::new() }
+            },
+        );
+        let handler: syn::ItemFn = syn::parse2(
+            syn::parse2::<syn::File>(out.clone())
+                .unwrap()
+                .items
+                .pop()
+                .map(quote::ToTokens::into_token_stream)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(handler.sig.ident, "profile");
+        assert!(matches!(handler.vis, syn::Visibility::Public(_)));
+        assert_eq!(handler.attrs.len(), 2, "doc and allow kept");
+        assert_eq!(handler.sig.inputs.len(), 2);
+        let first = quote::ToTokens::to_token_stream(&handler.sig.inputs[0]).to_string();
+        assert!(first.starts_with("__auth_guard"), "{first}");
+        assert!(first.contains("__auth_require_token_profile"), "{first}");
+        let text = out.to_string();
+        assert!(
+            text.contains("pub struct __auth_require_token_profile"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                ":: auth_runtime :: __private :: PathBinding :: new (\"sub\" , \"username\")"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_renamed_crate_is_the_only_path_used() {
+        let out = require_token(
+            quote!(crate = "my_auth", scope(admin = true)),
+            quote!(
+                async fn h() {}
+            ),
+        );
+        let names = idents(out);
+        assert!(names.iter().any(|n| n == "my_auth"));
+        assert!(!names.iter().any(|n| n == "auth_runtime"), "{names:?}");
+    }
+
+    #[test]
+    fn on_error_the_function_is_emitted_unchanged_beside_the_errors() {
+        let item = quote!(
+            async fn handler(x: u8) -> u8 {
+                x
+            }
+        );
+        let out = require_token(quote!(kind = "nope"), item.clone()).to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.ends_with(&item.to_string()), "{out}");
+        assert!(!out.contains("__auth_guard"));
+    }
+}

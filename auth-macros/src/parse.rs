@@ -52,8 +52,9 @@ enum RawValue {
     Int(i64, Span),
     Bool(LitBool),
     Array(Vec<RawValue>, Span),
-    /// Anything else: a float, a path, an expression. Kept to report it.
-    Other(Span, &'static str),
+    /// Anything else: a float, a path, an expression. Kept to report it, with a
+    /// description of what was found.
+    Other(Span, String),
 }
 
 impl RawValue {
@@ -142,13 +143,13 @@ fn parse_value(input: ParseStream) -> syn::Result<RawValue> {
             Ok(n) => Ok(RawValue::Int(n, span)),
             Err(_) => Ok(RawValue::Other(
                 span,
-                "an integer outside the 64-bit signed range",
+                format!("`{digits}`, an integer outside the 64-bit signed range"),
             )),
         };
     }
     if input.peek(LitFloat) {
         let lit: LitFloat = input.parse()?;
-        return Ok(RawValue::Other(lit.span(), "a float"));
+        return Ok(RawValue::Other(lit.span(), format!("`{lit}`, a float")));
     }
     if input.peek(token::Bracket) {
         let content;
@@ -164,7 +165,13 @@ fn parse_value(input: ParseStream) -> syn::Result<RawValue> {
         return Ok(RawValue::Array(items, brackets.span.join()));
     }
     let expr: syn::Expr = input.parse()?;
-    Ok(RawValue::Other(expr.span(), "not a literal"))
+    let text = quote::ToTokens::to_token_stream(&expr).to_string();
+    Ok(RawValue::Other(
+        expr.span(),
+        format!(
+            "`{text}`, which is not a literal (the attribute cannot read constants or expressions)"
+        ),
+    ))
 }
 
 fn read_top_level(items: Vec<Item>, spec: &mut Spec, cx: &mut Ctxt) {
@@ -422,17 +429,6 @@ enum Group {
     Nested,
 }
 
-impl Group {
-    fn name(self) -> &'static str {
-        match self {
-            Group::Claims => "claims",
-            Group::Scope => "scope",
-            Group::Override => "override",
-            Group::Nested => "group",
-        }
-    }
-}
-
 fn read_scope(key: Key, items: Vec<Item>, spec: &mut Spec, cx: &mut Ctxt) {
     spec.scope_span = Some(key.span);
     if items.is_empty() {
@@ -519,11 +515,7 @@ fn read_entries(key: &Key, items: Vec<Item>, group: Group, cx: &mut Ctxt) -> Vec
         if entries.iter().any(|e| e.key == k.name) {
             cx.error(
                 k.span,
-                format!(
-                    "`{}` listed more than once in `{}(...)`",
-                    k.name,
-                    group.name()
-                ),
+                format!("`{}` listed more than once in `{}(...)`", k.name, key.name),
             );
             continue;
         }
@@ -607,4 +599,146 @@ fn list(names: &[&str]) -> String {
 
 fn quote_str(s: &str) -> String {
     format!("{s:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    fn parse(args: TokenStream) -> (Spec, Vec<String>) {
+        let mut cx = Ctxt::default();
+        let spec = parse_args(args, &mut cx);
+        let errors = match cx.finish() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (spec, errors)
+    }
+
+    #[test]
+    fn every_option_is_read_into_the_model() {
+        let (spec, errors) = parse(quote! {
+            kind = "refresh", sub = "username", "org-id" = "org", optional,
+            location = ["cookie", "query"], claims(team = "blue", n = -2, ok = true, tags = ["a", "b"], org(id = 7)),
+            override(admin = true), crate = "my_auth"
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(spec.kind, Kind::Refresh);
+        assert!(spec.optional.is_some() && spec.fresh.is_none());
+        assert_eq!(spec.locations, vec![Location::Cookie, Location::Query]);
+        let bindings: Vec<_> = spec
+            .bindings
+            .iter()
+            .map(|b| (b.claim.as_str(), b.param.as_str()))
+            .collect();
+        assert_eq!(bindings, vec![("sub", "username"), ("org-id", "org")]);
+        assert_eq!(
+            spec.claims,
+            vec![
+                Entry {
+                    key: "team".into(),
+                    value: Value::Str("blue".into())
+                },
+                Entry {
+                    key: "n".into(),
+                    value: Value::Int(-2)
+                },
+                Entry {
+                    key: "ok".into(),
+                    value: Value::Bool(true)
+                },
+                Entry {
+                    key: "tags".into(),
+                    value: Value::Array(vec![Value::Str("a".into()), Value::Str("b".into())])
+                },
+                Entry {
+                    key: "org".into(),
+                    value: Value::Map(vec![Entry {
+                        key: "id".into(),
+                        value: Value::Int(7)
+                    }])
+                },
+            ]
+        );
+        assert_eq!(
+            spec.overrides,
+            vec![Entry {
+                key: "admin".into(),
+                value: Value::Bool(true)
+            }]
+        );
+        assert!(spec.krate.is_some());
+    }
+
+    #[test]
+    fn scope_takes_entries_and_names_together() {
+        let (spec, errors) = parse(quote!(scope(admin = true, "users:read", "users:write")));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            spec.scope,
+            vec![Entry {
+                key: "admin".into(),
+                value: Value::Bool(true)
+            }]
+        );
+        assert_eq!(spec.scope_names, vec!["users:read", "users:write"]);
+    }
+
+    #[test]
+    fn override_is_read_although_it_is_a_keyword() {
+        let (spec, errors) = parse(quote!(sub = "u", override(admin = true)));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(spec.overrides.len(), 1);
+        assert!(spec.override_span.is_some());
+    }
+
+    #[test]
+    fn independent_mistakes_are_all_reported() {
+        let (_, errors) = parse(quote! {
+            kind = "bearer", fersh, claims(exp = 1, a = X), scope(), sub = ":id", location = "body"
+        });
+        assert_eq!(errors.len(), 7, "{errors:#?}");
+        assert!(errors[0].contains("unknown token kind `\"bearer\"`"));
+        assert!(errors[1].contains("did you mean `fresh`"));
+        assert!(errors[2].contains("`exp` is a registered claim"));
+        assert!(errors[3].contains("`X`, which is not a literal"));
+        assert!(errors[4].contains("empty `scope(...)`"));
+        assert!(errors[5].contains("without `:`"));
+        assert!(errors[6].contains("unknown token location `\"body\"`"));
+    }
+
+    #[test]
+    fn duplicates_are_found_at_every_level() {
+        let (_, errors) = parse(quote!(
+            fresh,
+            fresh,
+            claims(a = 1, a = 1, g(x = 1, x = 2)),
+            scope("r", "r"),
+            roles = "p",
+            roles = "q"
+        ));
+        assert_eq!(errors.len(), 5, "{errors:#?}");
+    }
+
+    #[test]
+    fn syntax_errors_stop_parsing_with_one_error() {
+        let (_, errors) = parse(quote!(claims(= 1)));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let (_, errors) = parse(quote!(kind "auth"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
+    #[test]
+    fn route_parameter_names_are_checked() {
+        assert!(param_name_problem("username").is_none());
+        assert!(param_name_problem("user_id").is_none());
+        assert!(param_name_problem("").is_some());
+        assert!(param_name_problem("{id}").is_some());
+        assert!(param_name_problem(":id").is_some());
+        assert!(param_name_problem("*rest").is_some());
+        assert!(param_name_problem("a/b").is_some());
+        assert!(param_name_problem("a b").is_some());
+    }
 }

@@ -46,3 +46,48 @@ pub(crate) fn validate(spec: &Spec, cx: &mut Ctxt) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    use super::*;
+    use crate::parse::parse_args;
+
+    fn errors(args: TokenStream) -> Vec<String> {
+        let mut cx = Ctxt::default();
+        let spec = parse_args(args, &mut cx);
+        assert!(cx.finish().is_ok(), "the arguments themselves parse");
+        let mut cx = Ctxt::default();
+        validate(&spec, &mut cx);
+        cx.finish()
+            .err()
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn refresh_routes_take_neither_scope_nor_fresh() {
+        let e = errors(quote!(kind = "refresh", scope("a"), fresh));
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(errors(quote!(kind = "refresh", sub = "u")).is_empty());
+    }
+
+    #[test]
+    fn override_needs_something_to_override() {
+        assert_eq!(errors(quote!(override(admin = true))).len(), 1);
+        assert_eq!(
+            errors(quote!(fresh, optional, override(admin = true))).len(),
+            1
+        );
+        assert!(errors(quote!(scope("a"), override(admin = true))).is_empty());
+        assert!(errors(quote!(claims(a = 1), override(admin = true))).is_empty());
+    }
+
+    #[test]
+    fn a_claim_is_either_bound_or_literal() {
+        assert_eq!(errors(quote!(sub = "u", claims(sub = "alice"))).len(), 1);
+        assert!(errors(quote!(sub = "u", claims(team = "a"))).is_empty());
+    }
+}

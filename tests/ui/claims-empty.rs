@@ -1,0 +1,8 @@
+use auth_runtime::require_token;
+
+#[require_token(claims())]
+async fn handler() {}
+
+fn main() {
+    let _ = handler;
+}

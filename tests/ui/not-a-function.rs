@@ -1,0 +1,8 @@
+use auth_runtime::require_token;
+
+#[require_token]
+struct Handler;
+
+fn main() {
+    let _ = Handler;
+}
