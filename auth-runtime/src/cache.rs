@@ -17,8 +17,11 @@ use crate::CurrentToken;
 
 const SHARDS: usize = 16;
 
+/// One lock's worth of the cache.
+type Shard = Mutex<HashMap<Box<str>, CurrentToken>>;
+
 pub(crate) struct TokenCache {
-    shards: Box<[Mutex<HashMap<Box<str>, CurrentToken>>]>,
+    shards: Box<[Shard]>,
     per_shard: usize,
     hasher: RandomState,
 }
@@ -45,7 +48,7 @@ impl TokenCache {
         }
     }
 
-    fn shard(&self, token: &str) -> Option<&Mutex<HashMap<Box<str>, CurrentToken>>> {
+    fn shard(&self, token: &str) -> Option<&Shard> {
         if self.shards.is_empty() {
             return None;
         }

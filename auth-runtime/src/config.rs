@@ -692,7 +692,7 @@ mod tests {
     #[test]
     fn builder_settings_are_checked() {
         let key = || Key::hmac(Algorithm::HS256, SECRET).unwrap();
-        let err = |b: AuthManagerBuilder| b.build().err().expect("expected an error");
+        let err = |b: AuthManagerBuilder| b.build().expect_err("expected an error");
         assert_eq!(
             err(AuthManagerBuilder::default().signing_key(key())).setting(),
             "issuer"

@@ -61,9 +61,9 @@ impl TokenSources {
         let mut found = None;
         for location in locations {
             let token = match location {
-                TokenLocation::Header => self.from_header(&parts.headers)?,
-                TokenLocation::Cookie => self.from_cookie(&parts.headers)?,
-                TokenLocation::Query => self.from_query(parts.uri.query())?,
+                TokenLocation::Header => self.in_header(&parts.headers)?,
+                TokenLocation::Cookie => self.in_cookie(&parts.headers)?,
+                TokenLocation::Query => self.in_query(parts.uri.query())?,
             };
             if token.is_some() {
                 if found.is_some() {
@@ -75,7 +75,7 @@ impl TokenSources {
         Ok(found)
     }
 
-    fn from_header<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
+    fn in_header<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
         let mut values = headers.get_all(&self.header_name).iter();
         let Some(value) = values.next() else {
             return Ok(None);
@@ -103,7 +103,7 @@ impl TokenSources {
         check_token(token).map(Some)
     }
 
-    fn from_cookie<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
+    fn in_cookie<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
         let name = self.cookie_name.as_bytes();
         let mut found = None;
         for header in headers.get_all(COOKIE) {
@@ -125,7 +125,7 @@ impl TokenSources {
         Ok(found)
     }
 
-    fn from_query<'a>(&self, query: Option<&'a str>) -> Result<Option<&'a str>, AuthError> {
+    fn in_query<'a>(&self, query: Option<&'a str>) -> Result<Option<&'a str>, AuthError> {
         let Some(query) = query else { return Ok(None) };
         let name = self.query_parameter.as_bytes();
         let mut found = None;

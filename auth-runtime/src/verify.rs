@@ -71,10 +71,10 @@ impl AuthManager {
                 fresh
             }
         };
-        if let Some(is_revoked) = &inner.revocation {
-            if is_revoked(&current) {
-                return Err(AuthError::Revoked);
-            }
+        if let Some(is_revoked) = &inner.revocation
+            && is_revoked(&current)
+        {
+            return Err(AuthError::Revoked);
         }
         Ok(current)
     }
@@ -174,10 +174,11 @@ impl AuthManager {
         if expires_at.saturating_sub(issued_at) > max_age {
             return Err(invalid("exp"));
         }
-        if let Some(scope) = claims.get("scope") {
-            if !(scope.is_object() || scope.is_string() || scope.is_array()) {
-                return Err(invalid("scope"));
-            }
+        if claims
+            .get("scope")
+            .is_some_and(|s| !(s.is_object() || s.is_string() || s.is_array()))
+        {
+            return Err(invalid("scope"));
         }
         if claims.get("jti").is_some_and(|j| !j.is_string()) {
             return Err(invalid("jti"));

@@ -1,0 +1,33 @@
+//! Run with: `AUTH_SECRET=$(openssl rand -base64 48) cargo run --release --bin bench_server`
+//!
+//! Serves `GET /open`, `GET /protected` and `GET /users/{username}` on `BIND` (default
+//! 127.0.0.1:3000), and prints a token for each protected route (`TOKEN=` and
+//! `USER_TOKEN=` lines) for the load generator. Reads `AUTH_*` like any service
+//! (`AUTH_ISSUER` defaults to `bench`); `WORKERS` sets the runtime's worker threads.
+
+use auth_examples::{bench, bind_address, serve};
+use serde_json::json;
+
+fn main() -> Result<(), String> {
+    let manager = auth_runtime::AuthManagerBuilder::from_env_with(|name| match std::env::var(name).ok() {
+        None if name == auth_runtime::config::env::ISSUER => Some("bench".to_owned()),
+        value => value,
+    })
+    .and_then(|b| b.build())
+    .map_err(|e| e.to_string())?;
+    let token = manager.auth_token("alice").sign().map_err(|e| e.to_string())?;
+    let user_token = manager
+        .auth_token("alice")
+        .scope(json!({"admin": true}))
+        .sign()
+        .map_err(|e| e.to_string())?;
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(workers) = std::env::var("WORKERS").ok().and_then(|w| w.parse().ok()) {
+        runtime.worker_threads(workers);
+    }
+    let runtime = runtime.enable_all().build().map_err(|e| e.to_string())?;
+    println!("TOKEN={token}");
+    println!("USER_TOKEN={user_token}");
+    println!("listening on http://{}", bind_address()?);
+    runtime.block_on(serve(bench::app(manager)))
+}

@@ -1,0 +1,18 @@
+//! Run with: `AUTH_SECRET=$(openssl rand -base64 48) cargo run --release --bin parity`
+//!
+//! Flask_PyJWT's README example on `BIND` (default 127.0.0.1:3000). Environment:
+//! `AUTH_SECRET` (HS*), `AUTH_ISSUER` (default `parity`), `AUTH_ALGORITHM` (default HS256),
+//! `AUTH_PRIVATE_KEY_FILE` / `AUTH_PUBLIC_KEY_FILE` (PEM, for the other algorithms).
+
+use auth_examples::{bind_address, parity, serve};
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let manager = parity::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
+    println!(
+        "parity server on http://{} ({:?})",
+        bind_address()?,
+        manager.signing_algorithm()
+    );
+    serve(parity::app(manager)).await
+}
