@@ -510,7 +510,7 @@ pub mod env {
 }
 
 impl AuthManagerBuilder {
-    /// A builder filled from environment variables (see [`env`]), for further settings
+    /// A builder filled from environment variables (see [`env`](mod@env)), for further settings
     /// before [`build`](Self::build).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_env_with(|name| std::env::var(name).ok())

@@ -3,7 +3,7 @@
 //!
 //! - [`quickstart`]: `cargo run --bin quickstart`, no configuration at all.
 //! - [`parity`]: Flask_PyJWT's README example, ported route for route.
-//! - [`bench`]: the routes the load benchmark compares side by side.
+//! - [`bench`](mod@bench): the routes the load benchmark compares side by side.
 
 pub mod bench;
 pub mod parity;
@@ -14,9 +14,9 @@ use std::net::SocketAddr;
 /// The address to listen on: `BIND`, or `127.0.0.1:3000`.
 pub fn bind_address() -> Result<SocketAddr, String> {
     let value = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
-    value
-        .parse()
-        .map_err(|_| format!("invalid setting `BIND`: `{value}` is not an address such as 127.0.0.1:3000"))
+    value.parse().map_err(|_| {
+        format!("invalid setting `BIND`: `{value}` is not an address such as 127.0.0.1:3000")
+    })
 }
 
 /// Serves `app` on `BIND` until the process is stopped.

@@ -22,7 +22,9 @@ fn authorizations(username: &str, password: Option<&str>) -> Option<Value> {
 
 /// The manager from `AUTH_*` variables, with `AUTH_ISSUER` defaulting to `parity` and
 /// `AUTH_ALGORITHM` to HS256 (which needs `AUTH_SECRET`).
-pub fn manager_from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<AuthManager, ConfigError> {
+pub fn manager_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<AuthManager, ConfigError> {
     AuthManagerBuilder::from_env_with(|name| match lookup(name) {
         None if name == auth_runtime::config::env::ISSUER => Some("parity".to_owned()),
         value => value,
@@ -48,13 +50,19 @@ fn message(text: impl Into<String>) -> Reply {
 
 async fn login(Extension(auth): Extension<AuthManager>, Json(creds): Json<Credentials>) -> Reply {
     let Some(scope) = authorizations(&creds.username, Some(&creds.password)) else {
-        return reply(StatusCode::UNAUTHORIZED, json!({"error": "Invalid login credentials"}));
+        return reply(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "Invalid login credentials"}),
+        );
     };
     let auth_token = auth.auth_token(&creds.username).scope(scope).fresh().sign();
     let refresh_token = auth.refresh_token(&creds.username).sign();
     match (auth_token, refresh_token) {
         (Ok(a), Ok(r)) => reply(StatusCode::OK, json!({"auth_token": a, "refresh_token": r})),
-        _ => reply(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "cannot issue tokens"})),
+        _ => reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "cannot issue tokens"}),
+        ),
     }
 }
 
@@ -65,7 +73,10 @@ async fn refresh(Extension(auth): Extension<AuthManager>, token: CurrentToken) -
     };
     match auth.auth_token(token.sub()).scope(scope).sign() {
         Ok(t) => reply(StatusCode::OK, json!({"auth_token": t})),
-        Err(_) => reply(StatusCode::INTERNAL_SERVER_ERROR, json!({"error": "cannot issue tokens"})),
+        Err(_) => reply(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "cannot issue tokens"}),
+        ),
     }
 }
 

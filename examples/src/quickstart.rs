@@ -32,14 +32,19 @@ struct Login {
 }
 
 /// `POST /login {"username","password"}`: alice/alice-password, or root/root-password (admin).
-async fn login(Extension(auth): Extension<AuthManager>, Json(login): Json<Login>) -> Result<Json<Value>, StatusCode> {
+async fn login(
+    Extension(auth): Extension<AuthManager>,
+    Json(login): Json<Login>,
+) -> Result<Json<Value>, StatusCode> {
     let scope = match (login.username.as_str(), login.password.as_str()) {
         ("alice", "alice-password") => json!({}),
         ("root", "root-password") => json!({"admin": true}),
         _ => return Err(StatusCode::UNAUTHORIZED),
     };
     let token = auth.auth_token(login.username).scope(scope).fresh().sign();
-    token.map(|t| Json(json!({"auth_token": t}))).map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
+    token
+        .map(|t| Json(json!({"auth_token": t})))
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// Any valid auth token.

@@ -9,13 +9,17 @@ use auth_examples::{bench, bind_address, serve};
 use serde_json::json;
 
 fn main() -> Result<(), String> {
-    let manager = auth_runtime::AuthManagerBuilder::from_env_with(|name| match std::env::var(name).ok() {
-        None if name == auth_runtime::config::env::ISSUER => Some("bench".to_owned()),
-        value => value,
-    })
-    .and_then(|b| b.build())
-    .map_err(|e| e.to_string())?;
-    let token = manager.auth_token("alice").sign().map_err(|e| e.to_string())?;
+    let manager =
+        auth_runtime::AuthManagerBuilder::from_env_with(|name| match std::env::var(name).ok() {
+            None if name == auth_runtime::config::env::ISSUER => Some("bench".to_owned()),
+            value => value,
+        })
+        .and_then(|b| b.build())
+        .map_err(|e| e.to_string())?;
+    let token = manager
+        .auth_token("alice")
+        .sign()
+        .map_err(|e| e.to_string())?;
     let user_token = manager
         .auth_token("alice")
         .scope(json!({"admin": true}))

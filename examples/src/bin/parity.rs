@@ -8,7 +8,8 @@ use auth_examples::{bind_address, parity, serve};
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
-    let manager = parity::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
+    let manager =
+        parity::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
     println!(
         "parity server on http://{} ({:?})",
         bind_address()?,

@@ -18,12 +18,24 @@ async fn main() -> Result<(), String> {
     println!("listening on http://{addr}\n");
     println!("ALICE={alice}");
     println!("ROOT={root}\n");
-    println!("curl -i http://{addr}/me -H \"Authorization: Bearer $ALICE\"            # 200 hello alice");
-    println!("curl -i http://{addr}/users/alice -H \"Authorization: Bearer $ALICE\"   # 200 her profile");
-    println!("curl -i http://{addr}/users/bob -H \"Authorization: Bearer $ALICE\"     # 403 not hers");
-    println!("curl -i http://{addr}/users/bob -H \"Authorization: Bearer $ROOT\"      # 200 admin override");
-    println!("curl -i http://{addr}/admin -H \"Authorization: Bearer $ALICE\"         # 403 insufficient_scope");
-    println!("curl -i http://{addr}/admin -H \"Authorization: Bearer $ROOT\"          # 200 admin area");
+    println!(
+        "curl -i http://{addr}/me -H \"Authorization: Bearer $ALICE\"            # 200 hello alice"
+    );
+    println!(
+        "curl -i http://{addr}/users/alice -H \"Authorization: Bearer $ALICE\"   # 200 her profile"
+    );
+    println!(
+        "curl -i http://{addr}/users/bob -H \"Authorization: Bearer $ALICE\"     # 403 not hers"
+    );
+    println!(
+        "curl -i http://{addr}/users/bob -H \"Authorization: Bearer $ROOT\"      # 200 admin override"
+    );
+    println!(
+        "curl -i http://{addr}/admin -H \"Authorization: Bearer $ALICE\"         # 403 insufficient_scope"
+    );
+    println!(
+        "curl -i http://{addr}/admin -H \"Authorization: Bearer $ROOT\"          # 200 admin area"
+    );
     println!("curl -i http://{addr}/me                                            # 401 no token");
     println!(
         "curl -i http://{addr}/login -H 'Content-Type: application/json' -d '{{\"username\":\"alice\",\"password\":\"alice-password\"}}'"
