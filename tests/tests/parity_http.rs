@@ -279,17 +279,17 @@ async fn attack_table_over_http() {
         .unwrap()
     };
 
-    const INVALID: (u16, Option<&str>, &str) =
-        (401, Some("Bearer error=\"invalid_token\""), "invalid_token");
-    const MISSING: (u16, Option<&str>, &str) = (401, Some("Bearer"), "missing_token");
-    const REQUEST: (u16, Option<&str>, &str) = (
+    type Expect = (u16, Option<&'static str>, &'static str);
+    const INVALID: Expect = (401, Some("Bearer error=\"invalid_token\""), "invalid_token");
+    const MISSING: Expect = (401, Some("Bearer"), "missing_token");
+    const REQUEST: Expect = (
         400,
         Some("Bearer error=\"invalid_request\""),
         "invalid_request",
     );
-    const FORBIDDEN: (u16, Option<&str>, &str) = (403, None, "forbidden");
+    const FORBIDDEN: Expect = (403, None, "forbidden");
 
-    let rows: Vec<(&str, String, Vec<String>, (u16, Option<&str>, &str))> = vec![
+    let rows: Vec<(&str, String, Vec<String>, Expect)> = vec![
         (
             "A8 tampered signature",
             "/protected_route".into(),
