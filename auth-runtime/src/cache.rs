@@ -9,7 +9,7 @@
 
 use std::{
     collections::HashMap,
-    hash::{BuildHasher, RandomState},
+    hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState},
     sync::Mutex,
 };
 
@@ -18,7 +18,40 @@ use crate::CurrentToken;
 const SHARDS: usize = 16;
 
 /// One lock's worth of the cache.
-type Shard = Mutex<HashMap<Box<str>, CurrentToken>>;
+type Shard = Mutex<Entries>;
+
+/// Where a token lives in the cache: a keyed hash of its text, computed once per request.
+/// Entries store the token itself, so a hit is confirmed by comparing the whole text.
+#[derive(Clone, Copy)]
+pub(crate) struct CacheKey(u64);
+
+#[derive(Default)]
+struct Entries {
+    tokens: HashMap<u64, CurrentToken, BuildHasherDefault<KeyHasher>>,
+    /// When expired entries were last swept out (seconds): at most once a second, so a
+    /// shard full of live tokens does not scan itself on every insert.
+    last_sweep: u64,
+}
+
+/// The map's keys are already keyed SipHash outputs: hashing them again would only cost.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 pub(crate) struct TokenCache {
     shards: Box<[Shard]>,
@@ -40,51 +73,69 @@ impl TokenCache {
             capacity / shard_count
         };
         Self {
-            shards: (0..shard_count)
-                .map(|_| Mutex::new(HashMap::new()))
-                .collect(),
+            shards: (0..shard_count).map(|_| Shard::default()).collect(),
             per_shard,
             hasher: RandomState::new(),
         }
     }
 
-    fn shard(&self, token: &str) -> Option<&Shard> {
-        if self.shards.is_empty() {
-            return None;
-        }
-        let index = (self.hasher.hash_one(token) as usize) % self.shards.len();
+    /// The token's place in the cache, or `None` when the cache is off.
+    ///
+    /// Only the last 64 bytes are hashed: they are the signature, which differs between
+    /// any two tokens a key has signed. Tokens that share them (a forgery reusing a real
+    /// signature) share a key but never an entry: a hit compares the whole text, and a
+    /// token that fails verification is never inserted.
+    pub(crate) fn key(&self, token: &str) -> Option<CacheKey> {
+        let tail = &token.as_bytes()[token.len().saturating_sub(64)..];
+        (!self.shards.is_empty()).then(|| CacheKey(self.hasher.hash_one(tail)))
+    }
+
+    fn shard(&self, key: CacheKey) -> Option<&Shard> {
+        // The high bits choose the shard; the map uses the whole hash.
+        let index = ((key.0 >> 32) as usize) % self.shards.len().max(1);
         self.shards.get(index)
     }
 
     /// The cached token for exactly this text, unless it has expired by `now`.
-    pub(crate) fn get(&self, token: &str, now: u64, leeway: u64) -> Option<CurrentToken> {
-        let shard = self.shard(token)?;
-        let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
-        let hit = map.get(token)?;
+    pub(crate) fn get(
+        &self,
+        key: CacheKey,
+        token: &str,
+        now: u64,
+        leeway: u64,
+    ) -> Option<CurrentToken> {
+        let mut entries = self.shard(key)?.lock().unwrap_or_else(|p| p.into_inner());
+        let hit = entries.tokens.get(&key.0)?;
+        if hit.signed_token() != token {
+            return None;
+        }
         if hit.expires_at().saturating_add(leeway) < now {
-            map.remove(token);
+            entries.tokens.remove(&key.0);
             return None;
         }
         Some(hit.clone())
     }
 
     /// Remembers a token that just verified.
-    pub(crate) fn insert(&self, token: &CurrentToken, now: u64) {
-        let Some(shard) = self.shard(token.signed_token()) else {
+    pub(crate) fn insert(&self, key: CacheKey, token: &CurrentToken, now: u64) {
+        let Some(shard) = self.shard(key) else {
             return;
         };
-        let mut map = shard.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= self.per_shard {
-            map.retain(|_, t| t.expires_at() >= now);
-        }
-        if map.len() >= self.per_shard {
-            // Still full of live tokens: evict one. HashMap order is randomised per
-            // process, so this is a random eviction that an attacker cannot steer.
-            if let Some(victim) = map.keys().next().cloned() {
-                map.remove(&victim);
+        let mut entries = shard.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.tokens.len() >= self.per_shard && !entries.tokens.contains_key(&key.0) {
+            if entries.last_sweep != now {
+                entries.last_sweep = now;
+                entries.tokens.retain(|_, t| t.expires_at() >= now);
+            }
+            if entries.tokens.len() >= self.per_shard {
+                // Still full of live tokens: evict one. Keys are keyed hashes, so which
+                // entry comes first is random and cannot be steered by an attacker.
+                if let Some(victim) = entries.tokens.keys().next().copied() {
+                    entries.tokens.remove(&victim);
+                }
             }
         }
-        map.insert(token.signed_token().into(), token.clone());
+        entries.tokens.insert(key.0, token.clone());
     }
 
     /// How many tokens the cache holds now.
@@ -92,7 +143,7 @@ impl TokenCache {
     pub(crate) fn len(&self) -> usize {
         self.shards
             .iter()
-            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len())
+            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).tokens.len())
             .sum()
     }
 
@@ -111,6 +162,18 @@ mod tests {
     use super::*;
     use crate::{TokenKind, claims::Verified};
 
+    impl TokenCache {
+        fn get_text(&self, token: &str, now: u64, leeway: u64) -> Option<CurrentToken> {
+            self.get(self.key(token)?, token, now, leeway)
+        }
+
+        fn insert_token(&self, token: &CurrentToken, now: u64) {
+            if let Some(key) = self.key(token.signed_token()) {
+                self.insert(key, token, now);
+            }
+        }
+    }
+
     fn token(text: &str, expires_at: u64) -> CurrentToken {
         CurrentToken::new(Verified {
             signed: text.into(),
@@ -126,56 +189,69 @@ mod tests {
     #[test]
     fn a_hit_needs_the_exact_token_text() {
         let cache = TokenCache::new(64);
-        cache.insert(&token("aaa.bbb.ccc", 100), 0);
-        assert!(cache.get("aaa.bbb.ccc", 50, 0).is_some());
-        assert!(cache.get("aaa.bbb.ccd", 50, 0).is_none());
-        assert!(cache.get("aaa.bbb.cc", 50, 0).is_none());
-        assert!(cache.get("aaa.bbb.ccc ", 50, 0).is_none());
+        cache.insert_token(&token("aaa.bbb.ccc", 100), 0);
+        assert!(cache.get_text("aaa.bbb.ccc", 50, 0).is_some());
+        assert!(cache.get_text("aaa.bbb.ccd", 50, 0).is_none());
+        assert!(cache.get_text("aaa.bbb.cc", 50, 0).is_none());
+        assert!(cache.get_text("aaa.bbb.ccc ", 50, 0).is_none());
+    }
+
+    #[test]
+    fn a_hash_collision_is_never_served_as_a_hit() {
+        let cache = TokenCache::new(64);
+        let key = cache.key("aaa.bbb.ccc").unwrap();
+        // Another token stored under the same key, as a collision would.
+        cache.insert(key, &token("xxx.yyy.zzz", 100), 0);
+        assert!(cache.get(key, "aaa.bbb.ccc", 50, 0).is_none());
+        assert!(cache.get(key, "xxx.yyy.zzz", 50, 0).is_some());
     }
 
     #[test]
     fn an_expired_entry_is_never_served_and_is_dropped() {
         let cache = TokenCache::new(64);
-        cache.insert(&token("t", 100), 0);
-        assert!(cache.get("t", 100, 0).is_some());
-        assert!(cache.get("t", 101, 0).is_none());
+        cache.insert_token(&token("t", 100), 0);
+        assert!(cache.get_text("t", 100, 0).is_some());
+        assert!(cache.get_text("t", 101, 0).is_none());
         assert_eq!(cache.len(), 0);
-        cache.insert(&token("t", 100), 0);
-        assert!(cache.get("t", 105, 5).is_some(), "leeway extends the entry");
-        assert!(cache.get("t", 106, 5).is_none());
+        cache.insert_token(&token("t", 100), 0);
+        assert!(
+            cache.get_text("t", 105, 5).is_some(),
+            "leeway extends the entry"
+        );
+        assert!(cache.get_text("t", 106, 5).is_none());
     }
 
     #[test]
     fn a_flood_of_distinct_tokens_stays_within_the_bound() {
         let cache = TokenCache::new(100);
         for i in 0..10_000 {
-            cache.insert(&token(&format!("token-{i}"), u64::MAX), 0);
+            cache.insert_token(&token(&format!("token-{i}"), u64::MAX), 0);
             assert!(cache.len() <= cache.capacity());
         }
         assert!(cache.capacity() <= 100);
         assert!(cache.len() > 0);
         // The newest token is always kept.
-        assert!(cache.get("token-9999", 0, 0).is_some());
+        assert!(cache.get_text("token-9999", 0, 0).is_some());
     }
 
     #[test]
     fn expired_entries_make_room_before_live_ones_are_evicted() {
         let cache = TokenCache::new(1);
         assert_eq!(cache.capacity(), 1);
-        cache.insert(&token("old", 10), 0);
-        cache.insert(&token("live", 1000), 20);
+        cache.insert_token(&token("old", 10), 0);
+        cache.insert_token(&token("live", 1000), 20);
         assert_eq!(cache.len(), 1);
-        assert!(cache.get("live", 20, 0).is_some());
-        cache.insert(&token("newer", 1000), 20);
+        assert!(cache.get_text("live", 20, 0).is_some());
+        cache.insert_token(&token("newer", 1000), 20);
         assert_eq!(cache.len(), 1, "a full cache of live tokens evicts one");
-        assert!(cache.get("newer", 20, 0).is_some());
+        assert!(cache.get_text("newer", 20, 0).is_some());
     }
 
     #[test]
     fn capacity_zero_turns_the_cache_off() {
         let cache = TokenCache::new(0);
-        cache.insert(&token("t", 100), 0);
-        assert!(cache.get("t", 0, 0).is_none());
+        cache.insert_token(&token("t", 100), 0);
+        assert!(cache.get_text("t", 0, 0).is_none());
         assert_eq!(cache.len(), 0);
     }
 }

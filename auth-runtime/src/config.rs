@@ -450,10 +450,7 @@ impl AuthManagerBuilder {
         }
 
         let leeway = self.leeway.as_secs();
-        let verifiers = keys
-            .iter()
-            .map(|key| Verifier::new(key, &issuer, self.audience.as_deref(), leeway))
-            .collect();
+        let verifiers = keys.iter().map(Verifier::new).collect();
         let manager = AuthManager {
             inner: Arc::new(Inner {
                 issuer,

@@ -120,7 +120,8 @@ impl AuthManager {
             .auth_token("auth-runtime-self-test")
             .sign()
             .map_err(|e| ConfigError::invalid("signing_key", format!("cannot sign: {e}")))?;
-        self.verify_uncached(&token).map(|_| ()).map_err(|e| {
+        self.verify_uncached(&token, jsonwebtoken::get_current_timestamp())
+            .map(|_| ()).map_err(|e| {
             ConfigError::invalid(
                 "signing_key",
                 format!(

@@ -1,14 +1,34 @@
-//! Verification: jsonwebtoken's checks, configured strictly, plus the ones it does not
-//! make (research: security.md §2 and §5).
+//! Verification: one parse of the header, jsonwebtoken's crypto for the signature, one
+//! parse of the claims, and every check of the policy (research: security.md §2 and §5).
 //!
-//! jsonwebtoken 11 verifies the signature with the algorithm pinned by the key, `exp`,
-//! `nbf`, `iss` and `aud` when they parse. On top of that this module refuses: tokens over
-//! the size limit (before decoding), a `kid` that is not an exact match, a `crit` header, a
-//! `typ` other than `JWT`, a wrongly typed `iss`/`sub`/`aud`/`iat`/`type`/`scope`/`jti`
-//! (jsonwebtoken treats those as absent), a future `iat`, a lifetime longer than the
-//! configured maximum age, and duplicate claim names at any depth.
+//! jsonwebtoken's `decode` parses the header twice and the claims twice, and checks
+//! `iss`, `aud`, `sub`, `exp` and `nbf` only when they parse (a wrongly typed claim counts
+//! as absent). This module therefore uses jsonwebtoken for what it is good at, the header
+//! type, the keys and the signature (`jsonwebtoken::crypto::verify`), and makes the checks
+//! itself, strictly:
+//!
+//! - tokens over the size limit are refused before any decoding;
+//! - the algorithm is the key's, never the token's; `kid` is an exact lookup;
+//! - a `crit` header and a `typ` other than `JWT` are refused;
+//! - base64url is strict (no padding, canonical trailing bits), as jsonwebtoken's;
+//! - claim names are unique at every depth;
+//! - `exp`, `iat`, `iss`, `sub` and `type` are required with their JSON types; `nbf` and a
+//!   future `iat` are checked; leeway is 0 unless configured;
+//! - `aud` is required when configured and refused when not;
+//! - the lifetime (`exp - iat`) is at most the kind's maximum age.
+//!
+//! Errors that jsonwebtoken would report keep its `ErrorKind`, as the `source` of
+//! [`AuthError::Rejected`].
 
-use jsonwebtoken::{Algorithm, DecodingKey, Validation, errors::ErrorKind, get_current_timestamp};
+use std::borrow::Cow;
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{
+    Algorithm, DecodingKey,
+    errors::{Error as JwtError, ErrorKind},
+    get_current_timestamp,
+};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::{
@@ -16,38 +36,19 @@ use crate::{
     claims::{StrictClaims, Verified},
 };
 
-/// One verification key with the `Validation` built for it, once, at start-up.
+/// One verification key, pinned to its algorithm.
 pub(crate) struct Verifier {
     kid: Option<String>,
     algorithm: Algorithm,
     decoding: DecodingKey,
-    validation: Validation,
 }
 
 impl Verifier {
-    pub(crate) fn new(key: &Key, issuer: &str, audience: Option<&str>, leeway: u64) -> Self {
-        let mut validation = Validation::new(key.algorithm);
-        validation.leeway = leeway;
-        validation.validate_exp = true;
-        validation.validate_nbf = true;
-        validation.set_issuer(&[issuer]);
-        match audience {
-            Some(aud) => {
-                validation.set_audience(&[aud]);
-                validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-            }
-            None => {
-                // With no audience configured, a token that carries one is refused.
-                validation.validate_aud = true;
-                validation.aud = None;
-                validation.set_required_spec_claims(&["exp", "iss", "sub"]);
-            }
-        }
+    pub(crate) fn new(key: &Key) -> Self {
         Self {
             kid: key.kid.clone(),
             algorithm: key.algorithm,
             decoding: key.decoding.clone(),
-            validation,
         }
     }
 }
@@ -63,11 +64,15 @@ impl AuthManager {
     pub fn verify(&self, token: &str) -> Result<CurrentToken, AuthError> {
         let inner = &self.inner;
         let now = get_current_timestamp();
-        let current = match inner.cache.get(token, now, inner.leeway) {
+        let key = inner.cache.key(token);
+        let hit = key.and_then(|key| inner.cache.get(key, token, now, inner.leeway));
+        let current = match hit {
             Some(hit) => hit,
             None => {
-                let fresh = self.verify_uncached(token)?;
-                inner.cache.insert(&fresh, now);
+                let fresh = self.verify_uncached(token, now)?;
+                if let Some(key) = key {
+                    inner.cache.insert(key, &fresh, now);
+                }
                 fresh
             }
         };
@@ -79,7 +84,7 @@ impl AuthManager {
         Ok(current)
     }
 
-    pub(crate) fn verify_uncached(&self, token: &str) -> Result<CurrentToken, AuthError> {
+    pub(crate) fn verify_uncached(&self, token: &str, now: u64) -> Result<CurrentToken, AuthError> {
         let inner = &self.inner;
         if token.len() > inner.max_token_bytes {
             return Err(AuthError::TokenTooLarge);
@@ -87,22 +92,22 @@ impl AuthManager {
         if token.is_empty() {
             return Err(AuthError::MalformedCredentials);
         }
-        let verifier = match inner.verifiers.as_slice() {
-            [only] => only,
-            many => {
-                // Several keys: pick one by exact `kid`. The header is read unverified
-                // only to choose the key; nothing in it is trusted before `decode`.
-                let header = jsonwebtoken::decode_header(token).map_err(reject)?;
-                let kid = header.kid.ok_or(AuthError::UnknownKey)?;
-                many.iter()
-                    .find(|v| v.kid.as_deref() == Some(kid.as_str()))
-                    .ok_or(AuthError::UnknownKey)?
-            }
-        };
-        let data =
-            jsonwebtoken::decode::<StrictClaims>(token, &verifier.decoding, &verifier.validation)
-                .map_err(reject)?;
-        let header = data.header;
+        let (message, signature) = token
+            .rsplit_once('.')
+            .ok_or_else(|| reject(ErrorKind::InvalidToken))?;
+        let (header_part, payload_part) = message
+            .rsplit_once('.')
+            .ok_or_else(|| reject(ErrorKind::InvalidToken))?;
+
+        // The header is read before the signature only to choose the key and refuse what
+        // no key could accept; nothing in it is trusted beyond that.
+        let header_json = decode_base64(header_part)?;
+        let header: JoseHeader<'_> =
+            serde_json::from_slice(&header_json).map_err(|e| rejected(e.into()))?;
+        let verifier = self.verifier_for(&header)?;
+        if header.alg != verifier.algorithm {
+            return Err(reject(ErrorKind::InvalidAlgorithm));
+        }
         if header.crit.is_some() {
             return Err(AuthError::UnsupportedHeader { parameter: "crit" });
         }
@@ -111,12 +116,19 @@ impl AuthManager {
                 if t.eq_ignore_ascii_case("JWT") || t.eq_ignore_ascii_case("application/jwt") => {}
             _ => return Err(AuthError::UnsupportedHeader { parameter: "typ" }),
         }
-        if header.kid != verifier.kid {
-            return Err(AuthError::UnknownKey);
+        let valid = jsonwebtoken::crypto::verify(
+            signature,
+            message.as_bytes(),
+            &verifier.decoding,
+            verifier.algorithm,
+        )
+        .map_err(rejected)?;
+        if !valid {
+            return Err(reject(ErrorKind::InvalidSignature));
         }
 
-        let claims = data.claims.0;
-        let now = get_current_timestamp();
+        let StrictClaims(claims) = serde_json::from_slice(&decode_base64(payload_part)?)
+            .map_err(|e| rejected(e.into()))?;
         let checked = self.check_claims(&claims, now)?;
         Ok(CurrentToken::new(Verified {
             signed: token.into(),
@@ -129,38 +141,64 @@ impl AuthManager {
         }))
     }
 
-    /// The claim checks jsonwebtoken does not make, or makes only when a claim parses.
+    /// The key for this header: with one key, the token must name its `kid` (or none when
+    /// it has none); with several, the `kid` picks one by exact match.
+    fn verifier_for(&self, header: &JoseHeader<'_>) -> Result<&Verifier, AuthError> {
+        match self.inner.verifiers.as_slice() {
+            [only] if only.kid.as_deref() == header.kid.as_deref() => Ok(only),
+            [_] => Err(AuthError::UnknownKey),
+            many => {
+                let kid = header.kid.as_deref().ok_or(AuthError::UnknownKey)?;
+                many.iter()
+                    .find(|v| v.kid.as_deref() == Some(kid))
+                    .ok_or(AuthError::UnknownKey)
+            }
+        }
+    }
+
+    /// Every claim check: time, issuer, subject, audience, kind, lifetime, claim types.
     fn check_claims(&self, claims: &Map<String, Value>, now: u64) -> Result<Checked, AuthError> {
         let inner = &self.inner;
         let invalid = |claim| AuthError::InvalidClaim { claim };
-        if claims.get("iss").and_then(Value::as_str) != Some(inner.issuer.as_str()) {
-            return Err(invalid("iss"));
-        }
-        match claims.get("sub").and_then(Value::as_str) {
-            Some(sub) if !sub.is_empty() => {}
-            _ => return Err(invalid("sub")),
-        }
-        match (&inner.audience, claims.get("aud")) {
-            (None, None) => {}
-            (Some(expected), Some(aud)) if audience_contains(aud, expected) => {}
-            _ => return Err(invalid("aud")),
-        }
+        let required = |claim: &str| reject(ErrorKind::MissingRequiredClaim(claim.to_owned()));
+
         let expires_at = claims
             .get("exp")
             .and_then(numeric_date)
-            .ok_or(invalid("exp"))?;
+            .ok_or_else(|| required("exp"))?;
+        if expires_at < now.saturating_sub(inner.leeway) {
+            return Err(AuthError::Expired);
+        }
+        if let Some(nbf) = claims.get("nbf") {
+            let nbf = numeric_date(nbf)
+                .ok_or_else(|| reject(ErrorKind::InvalidClaimFormat("nbf".to_owned())))?;
+            if nbf > now.saturating_add(inner.leeway) {
+                return Err(AuthError::NotYetValid);
+            }
+        }
+        match claims.get("iss") {
+            None => return Err(required("iss")),
+            Some(iss) if iss.as_str() != Some(inner.issuer.as_str()) => return Err(invalid("iss")),
+            Some(_) => {}
+        }
+        match claims.get("sub") {
+            None => return Err(required("sub")),
+            Some(Value::String(sub)) if !sub.is_empty() => {}
+            Some(_) => return Err(invalid("sub")),
+        }
+        match (&inner.audience, claims.get("aud")) {
+            (None, None) => {}
+            (None, Some(_)) => return Err(reject(ErrorKind::InvalidAudience)),
+            (Some(_), None) => return Err(required("aud")),
+            (Some(expected), Some(aud)) if audience_contains(aud, expected) => {}
+            (Some(_), Some(_)) => return Err(invalid("aud")),
+        }
         let issued_at = claims
             .get("iat")
             .and_then(numeric_date)
             .ok_or(invalid("iat"))?;
         if issued_at > now.saturating_add(inner.leeway) {
             return Err(AuthError::NotYetValid);
-        }
-        if claims
-            .get("nbf")
-            .is_some_and(|nbf| numeric_date(nbf).is_none())
-        {
-            return Err(invalid("nbf"));
         }
         let kind = claims
             .get("type")
@@ -194,18 +232,38 @@ impl AuthManager {
     }
 }
 
+/// The header parameters the policy reads. Parameters it does not name (`jku`, `jwk`,
+/// `x5u`, `x5c`...) are never used; a name given twice is refused.
+#[derive(Deserialize)]
+struct JoseHeader<'a> {
+    alg: Algorithm,
+    #[serde(borrow, default)]
+    typ: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kid: Option<Cow<'a, str>>,
+    #[serde(default)]
+    crit: Option<serde::de::IgnoredAny>,
+}
+
+/// Decodes one base64url part, strictly (no padding, canonical trailing bits), as
+/// jsonwebtoken does.
+fn decode_base64(part: &str) -> Result<Vec<u8>, AuthError> {
+    URL_SAFE_NO_PAD.decode(part).map_err(|e| rejected(e.into()))
+}
+
 struct Checked {
     kind: TokenKind,
     expires_at: u64,
     issued_at: u64,
 }
 
-fn reject(e: jsonwebtoken::errors::Error) -> AuthError {
-    match e.kind() {
-        ErrorKind::ExpiredSignature => AuthError::Expired,
-        ErrorKind::ImmatureSignature => AuthError::NotYetValid,
-        _ => AuthError::Rejected(e),
-    }
+/// A refusal in jsonwebtoken's terms.
+fn reject(kind: ErrorKind) -> AuthError {
+    AuthError::Rejected(kind.into())
+}
+
+fn rejected(error: JwtError) -> AuthError {
+    AuthError::Rejected(error)
 }
 
 /// A NumericDate (RFC 7519 §2): a non-negative JSON number, rounded as jsonwebtoken does.
