@@ -144,7 +144,7 @@ async fn server() -> (TestServer, AuthManager) {
 #[tokio::test]
 async fn a_valid_auth_token_reaches_the_handler_with_its_claims() {
     let (server, manager) = server().await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     let res = server.get_with_token("/protected", &token).await;
     assert_eq!(res.status, 200);
     assert_eq!(res.body, "alice");
@@ -162,7 +162,7 @@ async fn no_token_is_401_with_a_bare_bearer_challenge() {
 #[tokio::test]
 async fn a_forged_token_is_401_invalid_token_and_never_echoed() {
     let (server, manager) = server().await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     let (head, sig) = token.rsplit_once('.').unwrap();
     let forged = format!("{head}.{}", sig.chars().rev().collect::<String>());
     let res = server.get_with_token("/protected", &forged).await;
@@ -177,7 +177,7 @@ async fn a_forged_token_is_401_invalid_token_and_never_echoed() {
 #[tokio::test]
 async fn path_binding_allows_the_owner_and_forbids_others() {
     let (server, manager) = server().await;
-    let alice = manager.auth_token("alice").sign().unwrap();
+    let alice = auth_token(&manager, "alice");
     assert_eq!(
         server.get_with_token("/users/alice", &alice).await.status,
         200
@@ -203,7 +203,7 @@ async fn path_binding_allows_the_owner_and_forbids_others() {
 #[tokio::test]
 async fn invalid_utf8_in_a_bound_path_segment_is_403_not_500() {
     let (server, manager) = server().await;
-    let alice = manager.auth_token("alice").sign().unwrap();
+    let alice = auth_token(&manager, "alice");
     let res = server.get_with_token("/users/%FF", &alice).await;
     assert_eq!(res.status, 403, "{res:?}");
 }
@@ -221,11 +221,7 @@ async fn override_waives_the_path_binding() {
         200
     );
     // Also when the grant sits inside the scope map.
-    let scoped = manager
-        .auth_token("root")
-        .scope(json!({"admin": true}))
-        .sign()
-        .unwrap();
+    let scoped = admin_token(&manager, "root");
     assert_eq!(
         server.get_with_token("/users/alice", &scoped).await.status,
         200
@@ -247,12 +243,8 @@ async fn override_waives_the_path_binding() {
 #[tokio::test]
 async fn scope_entries_and_names_are_403_insufficient_scope_when_missing() {
     let (server, manager) = server().await;
-    let admin = manager
-        .auth_token("root")
-        .scope(json!({"admin": true}))
-        .sign()
-        .unwrap();
-    let user = manager.auth_token("alice").sign().unwrap();
+    let admin = admin_token(&manager, "root");
+    let user = auth_token(&manager, "alice");
     let fake = manager
         .auth_token("eve")
         .claim("admin", true)
@@ -312,7 +304,7 @@ async fn literal_claims_must_match_exactly() {
 #[tokio::test]
 async fn kinds_are_mutually_exclusive() {
     let (server, manager) = server().await;
-    let auth = manager.auth_token("alice").sign().unwrap();
+    let auth = auth_token(&manager, "alice");
     let refresh = manager.refresh_token("alice").sign().unwrap();
     assert_eq!(
         server
@@ -339,7 +331,7 @@ async fn kinds_are_mutually_exclusive() {
 async fn fresh_routes_refuse_tokens_minted_by_a_refresh() {
     let (server, manager) = server().await;
     let fresh = manager.auth_token("alice").fresh().sign().unwrap();
-    let refreshed = manager.auth_token("alice").sign().unwrap();
+    let refreshed = auth_token(&manager, "alice");
     assert_eq!(server.get_with_token("/fresh", &fresh).await.status, 200);
     server
         .get_with_token("/fresh", &refreshed)
@@ -351,7 +343,7 @@ async fn fresh_routes_refuse_tokens_minted_by_a_refresh() {
 async fn optional_routes_run_without_a_token_but_refuse_a_bad_one() {
     let (server, manager) = server().await;
     assert_eq!(server.get("/optional", &[]).await.body, "anonymous");
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     assert_eq!(
         server.get_with_token("/optional", &token).await.body,
         "alice"
@@ -365,7 +357,7 @@ async fn optional_routes_run_without_a_token_but_refuse_a_bad_one() {
 #[tokio::test]
 async fn current_token_works_without_a_guard() {
     let (server, manager) = server().await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     assert_eq!(server.get_with_token("/plain", &token).await.body, "alice");
     server
         .get("/plain", &[])
@@ -385,7 +377,7 @@ async fn current_token_works_without_a_guard() {
 #[tokio::test]
 async fn cookie_and_query_locations() {
     let (server, manager) = server().await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     let cookie = format!("Cookie: theme=dark; auth_token={token}");
     assert_eq!(server.get("/cookie", &[&cookie]).await.status, 200);
     // A cookie route does not read the header.
@@ -422,7 +414,7 @@ async fn cookie_and_query_locations() {
 #[tokio::test]
 async fn a_token_in_two_locations_is_400_invalid_request() {
     let (server, manager) = server().await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     let header = format!("Authorization: Bearer {token}");
     let cookie = format!("Cookie: auth_token={token}");
     assert_eq!(server.get("/either", &[&cookie]).await.status, 200);
@@ -440,7 +432,7 @@ async fn a_token_in_two_locations_is_400_invalid_request() {
 #[tokio::test]
 async fn two_authorization_headers_are_400() {
     let (server, manager) = server().await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     let h = format!("Authorization: Bearer {token}");
     server.get("/protected", &[&h, &h]).await.assert_refused(
         400,
@@ -452,7 +444,7 @@ async fn two_authorization_headers_are_400() {
 #[tokio::test]
 async fn forbidden_requests_are_refused_before_the_body_is_read() {
     let (server, manager) = server().await;
-    let user = manager.auth_token("alice").sign().unwrap();
+    let user = auth_token(&manager, "alice");
     let res = server
         .post(
             "/body",
@@ -464,11 +456,7 @@ async fn forbidden_requests_are_refused_before_the_body_is_read() {
         res.status, 403,
         "the guard decides before Json rejects: {res:?}"
     );
-    let admin = manager
-        .auth_token("root")
-        .scope(json!({"admin": true}))
-        .sign()
-        .unwrap();
+    let admin = admin_token(&manager, "root");
     let res = server
         .post(
             "/body",
@@ -485,7 +473,7 @@ async fn forbidden_requests_are_refused_before_the_body_is_read() {
 #[tokio::test]
 async fn a_binding_to_a_parameter_the_route_lacks_fails_closed_with_500() {
     let (server, manager) = server().await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     let res = server.get_with_token("/broken/alice", &token).await;
     res.assert_refused(500, None, "server_error");
 }
@@ -517,7 +505,7 @@ async fn the_application_can_replace_every_refusal() {
     let res = server.get("/protected", &[]).await;
     assert_eq!(res.status, 418);
     assert_eq!(res.json(), json!({"code": 401, "msg": "custom"}));
-    let user = manager.auth_token("alice").sign().unwrap();
+    let user = auth_token(&manager, "alice");
     let res = server.get_with_token("/admin", &user).await;
     assert_eq!(res.json(), json!({"code": 403, "msg": "custom"}));
     let res = server.get("/plain", &[]).await;
@@ -543,7 +531,7 @@ async fn revoked_tokens_are_refused_on_every_request_even_when_cached() {
             .unwrap()
     };
     let server = TestServer::start(router(), manager.clone()).await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = auth_token(&manager, "alice");
     assert_eq!(
         server.get_with_token("/protected", &token).await.status,
         200

@@ -129,7 +129,7 @@ async fn server() -> (TestServer, AuthManager) {
 #[tokio::test]
 async fn bare_attribute_requires_any_auth_token_and_keeps_state() {
     let (s, m) = server().await;
-    let token = m.auth_token("alice").sign().unwrap();
+    let token = auth_token(&m, "alice");
     let res = s.get_with_token("/protected", &token).await;
     assert_eq!((res.status, res.body.as_str()), (200, "hello alice"));
     s.get("/protected", &[])
@@ -145,7 +145,7 @@ async fn bare_attribute_requires_any_auth_token_and_keeps_state() {
 async fn kind_refresh_accepts_only_refresh_tokens() {
     let (s, m) = server().await;
     let refresh = m.refresh_token("alice").sign().unwrap();
-    let auth = m.auth_token("alice").sign().unwrap();
+    let auth = auth_token(&m, "alice");
     let res = s
         .post(
             "/refresh",
@@ -162,12 +162,8 @@ async fn kind_refresh_accepts_only_refresh_tokens() {
 #[tokio::test]
 async fn sub_binding_and_override() {
     let (s, m) = server().await;
-    let alice = m.auth_token("alice").sign().unwrap();
-    let root = m
-        .auth_token("root")
-        .scope(json!({"admin": true}))
-        .sign()
-        .unwrap();
+    let alice = auth_token(&m, "alice");
+    let root = admin_token(&m, "root");
     assert_eq!(
         s.get_with_token("/user_specific_route/alice", &alice)
             .await
@@ -287,11 +283,7 @@ async fn literal_claims_with_arrays_groups_negatives_and_quoted_keys() {
 #[tokio::test]
 async fn scope_entries_and_names() {
     let (s, m) = server().await;
-    let admin = m
-        .auth_token("root")
-        .scope(json!({"admin": true}))
-        .sign()
-        .unwrap();
+    let admin = admin_token(&m, "root");
     let top_level = m.auth_token("eve").claim("admin", true).sign().unwrap();
     assert_eq!(
         s.get_with_token("/admin_dashboard", &admin).await.status,
@@ -318,7 +310,7 @@ async fn scope_entries_and_names() {
 async fn fresh_and_optional() {
     let (s, m) = server().await;
     let fresh = m.auth_token("alice").fresh().sign().unwrap();
-    let stale = m.auth_token("alice").sign().unwrap();
+    let stale = auth_token(&m, "alice");
     let post = |t: &str| format!("Authorization: Bearer {t}");
     assert_eq!(s.post("/password", &[&post(&fresh)], "").await.status, 200);
     s.post("/password", &[&post(&stale)], "")
@@ -334,7 +326,7 @@ async fn fresh_and_optional() {
 #[tokio::test]
 async fn locations_per_route() {
     let (s, m) = server().await;
-    let token = m.auth_token("alice").sign().unwrap();
+    let token = auth_token(&m, "alice");
     assert_eq!(
         s.get("/page", &[&format!("Cookie: auth_token={token}")])
             .await
@@ -364,12 +356,8 @@ async fn locations_per_route() {
 #[tokio::test]
 async fn the_guard_decides_before_the_body_is_read() {
     let (s, m) = server().await;
-    let user = m.auth_token("alice").sign().unwrap();
-    let admin = m
-        .auth_token("root")
-        .scope(json!({"admin": true}))
-        .sign()
-        .unwrap();
+    let user = auth_token(&m, "alice");
+    let admin = admin_token(&m, "root");
     let h = |t: &str| format!("Authorization: Bearer {t}");
     let res = s.post("/items", &[&h(&user)], "{ not json").await;
     assert_eq!(
@@ -387,7 +375,7 @@ async fn the_guard_decides_before_the_body_is_read() {
 #[tokio::test]
 async fn a_renamed_crate_path_works() {
     let (s, m) = server().await;
-    let token = m.auth_token("alice").sign().unwrap();
+    let token = auth_token(&m, "alice");
     assert_eq!(
         s.get_with_token("/renamed/alice", &token).await.body,
         "alice"

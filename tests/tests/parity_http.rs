@@ -449,12 +449,8 @@ async fn attack_table_over_http() {
 async fn quickstart_answers_as_its_printed_curl_lines_say() {
     let manager = quickstart::development_manager().unwrap();
     let s = TestServer::start_plain(quickstart::app(manager.clone())).await;
-    let alice = manager.auth_token("alice").sign().unwrap();
-    let root = manager
-        .auth_token("root")
-        .scope(json!({"admin": true}))
-        .sign()
-        .unwrap();
+    let alice = auth_token(&manager, "alice");
+    let root = admin_token(&manager, "root");
     let get = |path: &'static str, token: &str| {
         let header = bearer(token);
         let s = &s;

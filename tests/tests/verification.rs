@@ -53,6 +53,21 @@ fn is_base64_or_shape(k: &ErrorKind) -> bool {
     )
 }
 
+/// Each bad value of `claim`, and its absence, are refused as `InvalidClaim(claim)`.
+#[track_caller]
+fn claim_is_required_with_type(manager: &AuthManager, claim: &str, bad_values: &[Value]) {
+    for bad in bad_values {
+        let token = with_claims(|c| {
+            c.insert(claim.into(), bad.clone());
+        });
+        invalid_claim(manager, &token, claim);
+    }
+    let token = with_claims(|c| {
+        c.remove(claim);
+    });
+    invalid_claim(manager, &token, claim);
+}
+
 fn with_claims(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
     let mut c = claims("alice");
     edit(c.as_object_mut().unwrap());
@@ -570,16 +585,7 @@ fn d34_iat_in_the_future_or_wrongly_typed() {
         c.insert("exp".into(), json!(now() + 365 * 86400 + 60));
     });
     assert!(matches!(refused(&m, &token), AuthError::NotYetValid));
-    for iat in [json!("x"), json!(null), json!(-5)] {
-        let token = with_claims(|c| {
-            c.insert("iat".into(), iat.clone());
-        });
-        invalid_claim(&m, &token, "iat");
-    }
-    let token = with_claims(|c| {
-        c.remove("iat");
-    });
-    invalid_claim(&m, &token, "iat");
+    claim_is_required_with_type(&m, "iat", &[json!("x"), json!(null), json!(-5)]);
 }
 
 #[test]
@@ -753,16 +759,11 @@ fn e42_subject_must_be_a_non_empty_string() {
 #[test]
 fn e44_type_must_be_auth_or_refresh() {
     let m = manager();
-    for ty in [json!("foo"), json!("Auth"), json!(1), json!(null)] {
-        let token = with_claims(|c| {
-            c.insert("type".into(), ty.clone());
-        });
-        invalid_claim(&m, &token, "type");
-    }
-    let token = with_claims(|c| {
-        c.remove("type");
-    });
-    invalid_claim(&m, &token, "type");
+    claim_is_required_with_type(
+        &m,
+        "type",
+        &[json!("foo"), json!("Auth"), json!(1), json!(null)],
+    );
 }
 
 #[test]

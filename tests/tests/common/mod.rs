@@ -91,6 +91,20 @@ pub fn encoding_key(algorithm: Algorithm) -> jsonwebtoken::EncodingKey {
     }
 }
 
+/// An auth token for `sub`, issued by `manager`.
+pub fn auth_token(manager: &AuthManager, sub: &str) -> String {
+    manager.auth_token(sub).sign().expect("issue a test token")
+}
+
+/// An auth token for `sub` whose scope grants `admin`.
+pub fn admin_token(manager: &AuthManager, sub: &str) -> String {
+    manager
+        .auth_token(sub)
+        .scope(serde_json::json!({"admin": true}))
+        .sign()
+        .expect("issue a test token")
+}
+
 pub fn now() -> u64 {
     jsonwebtoken::get_current_timestamp()
 }
