@@ -291,11 +291,7 @@ async fn scope_entries_and_names() {
     );
     s.get_with_token("/admin_dashboard", &top_level)
         .await
-        .assert_refused(
-            403,
-            Some("Bearer error=\"insufficient_scope\""),
-            "insufficient_scope",
-        );
+        .assert_insufficient_scope();
     let both = m
         .auth_token("u")
         .scope("users:write users:read")
@@ -346,11 +342,7 @@ async fn locations_per_route() {
         &[&format!("Authorization: Bearer {token}")],
     )
     .await
-    .assert_refused(
-        400,
-        Some("Bearer error=\"invalid_request\""),
-        "invalid_request",
-    );
+    .assert_invalid_request();
 }
 
 #[tokio::test]

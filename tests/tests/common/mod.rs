@@ -284,6 +284,24 @@ impl Response {
     }
 
     #[track_caller]
+    pub fn assert_invalid_request(&self) {
+        self.assert_refused(
+            400,
+            Some("Bearer error=\"invalid_request\""),
+            "invalid_request",
+        );
+    }
+
+    #[track_caller]
+    pub fn assert_insufficient_scope(&self) {
+        self.assert_refused(
+            403,
+            Some("Bearer error=\"insufficient_scope\""),
+            "insufficient_scope",
+        );
+    }
+
+    #[track_caller]
     pub fn assert_invalid_token(&self) {
         self.assert_refused(401, Some("Bearer error=\"invalid_token\""), "invalid_token");
     }
