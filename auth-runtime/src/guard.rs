@@ -77,10 +77,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentToken {
         if let Some(token) = parts.extensions.get::<CurrentToken>() {
             return Ok(token.clone());
         }
-        let handler = error_handler(parts);
-        authorize(parts, state, ANY_AUTH_TOKEN)
-            .await?
-            .ok_or_else(|| AuthRejection::new(AuthError::MissingToken, handler))
+        match authorize(parts, state, ANY_AUTH_TOKEN).await? {
+            Some(token) => Ok(token),
+            // A required token is never `None`; stay total all the same.
+            None => Err(AuthRejection::new(
+                AuthError::MissingToken,
+                error_handler(parts),
+            )),
+        }
     }
 }
 
