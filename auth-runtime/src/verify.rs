@@ -1,5 +1,5 @@
 //! Verification: one parse of the header, jsonwebtoken's crypto for the signature, one
-//! parse of the claims, and every check of the policy (research: security.md §2 and §5).
+//! parse of the claims, and every check of the policy.
 //!
 //! jsonwebtoken's `decode` parses the header twice and the claims twice, and checks
 //! `iss`, `aud`, `sub`, `exp` and `nbf` only when they parse (a wrongly typed claim counts

@@ -238,7 +238,7 @@ async fn parity_configuration_errors_name_the_variable() {
     assert_eq!(err.setting(), "AUTH_PUBLIC_KEY_FILE");
 }
 
-/// Attack classes that reach HTTP (security.md §3 A, B, C, D, E, G, H), on the parity
+/// Attack classes that reach HTTP (A, B, C, D, E, G, H of the catalogue), on the parity
 /// server: each row is the request, then the expected status, challenge and code.
 #[tokio::test]
 async fn attack_table_over_http() {
