@@ -1,6 +1,7 @@
 //! The JWT attack catalogue, classes A-F (shape, algorithm, header, time, claims,
-//! parsing), each case asserting the specific rejection through the public API (`AuthManager::verify`), plus proof that an
-//! issued token reads correctly in an independent implementation's terms.
+//! parsing), each case asserting the specific rejection through the public API
+//! (`AuthManager::verify`), plus proof that an issued token reads correctly in an
+//! independent implementation's terms.
 
 mod common;
 
