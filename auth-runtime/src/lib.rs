@@ -17,6 +17,7 @@ mod manager;
 pub mod matching;
 pub mod requirement;
 mod response;
+mod user;
 mod verify;
 
 pub use auth_macros::require_token;
@@ -32,6 +33,7 @@ pub use location::TokenLocation;
 pub use manager::AuthManager;
 pub use requirement::Requirement;
 pub use response::AuthRejection;
+pub use user::{CurrentUser, LoadUser};
 
 /// What `#[require_token]` expands to. Not a public API: it changes with the macro.
 #[doc(hidden)]
