@@ -25,11 +25,7 @@ impl AuthManager {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn token_cookie(&self, token: &str, kind: TokenKind) -> HeaderValue {
-        let max_age = match kind {
-            TokenKind::Auth => self.inner.auth_max_age,
-            TokenKind::Refresh => self.inner.refresh_max_age,
-        };
-        self.cookie(token, max_age)
+        self.cookie(token, self.inner.max_age(kind))
     }
 
     /// A `Set-Cookie` value that deletes the token cookie (log out).

@@ -161,10 +161,7 @@ impl<'a> TokenBuilder<'a> {
             return Err(IssueError::EmptySubject);
         }
         let now = get_current_timestamp();
-        let max_age = match self.kind {
-            TokenKind::Auth => inner.auth_max_age,
-            TokenKind::Refresh => inner.refresh_max_age,
-        };
+        let max_age = inner.max_age(self.kind);
         let mut claims = Map::new();
         claims.insert("iss".into(), inner.issuer.clone().into());
         claims.insert("sub".into(), self.subject.into());

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 use jsonwebtoken::{Algorithm, EncodingKey};
 
 use crate::{
-    AuthManagerBuilder, ConfigError,
+    AuthManagerBuilder, ConfigError, TokenKind,
     cache::TokenCache,
     config::{ErrorHandler, RevocationCheck},
     location::TokenSources,
@@ -49,6 +49,16 @@ pub(crate) struct Inner {
     pub(crate) cache: TokenCache,
     pub(crate) error_handler: Option<ErrorHandler>,
     pub(crate) revocation: Option<RevocationCheck>,
+}
+
+impl Inner {
+    /// How long a token of `kind` lives, in seconds.
+    pub(crate) fn max_age(&self, kind: TokenKind) -> u64 {
+        match kind {
+            TokenKind::Auth => self.auth_max_age,
+            TokenKind::Refresh => self.refresh_max_age,
+        }
+    }
 }
 
 pub(crate) struct Signer {

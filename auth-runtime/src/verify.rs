@@ -205,11 +205,7 @@ impl AuthManager {
             .and_then(Value::as_str)
             .and_then(TokenKind::from_claim)
             .ok_or(invalid("type"))?;
-        let max_age = match kind {
-            TokenKind::Auth => inner.auth_max_age,
-            TokenKind::Refresh => inner.refresh_max_age,
-        };
-        if expires_at.saturating_sub(issued_at) > max_age {
+        if expires_at.saturating_sub(issued_at) > inner.max_age(kind) {
             return Err(invalid("exp"));
         }
         if claims

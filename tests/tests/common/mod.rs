@@ -129,7 +129,7 @@ pub fn sign_with(algorithm: Algorithm, claims: &Value) -> String {
 
 /// A token from raw header and payload JSON text, HMAC-signed with the test secret over
 /// exactly those bytes (for duplicate keys and other shapes serde would not produce).
-pub fn sign_raw(header_json: &str, payload_json: &str) -> String {
+pub fn sign_raw(header_json: &str, payload_json: impl AsRef<[u8]>) -> String {
     let signing_input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header_json),
