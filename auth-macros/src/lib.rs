@@ -140,6 +140,11 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
+/// `Some(token)` means a token in this route's locations met the whole requirement;
+/// `None` means there was no token in this route's locations (a token sent elsewhere is
+/// never read). `CurrentToken` and `CurrentUser` read the guard's decision, never the
+/// request again.
+///
 /// ## `location`
 ///
 /// ```

@@ -11,8 +11,9 @@
 //! 6. path bindings and `claims(...)`: 403;
 //! 7. `scope(...)`: 403 `insufficient_scope`.
 //!
-//! On success the verified token is stored in the request extensions, where
-//! [`CurrentToken`] finds it.
+//! On success the guard records its decision (the accepted token, or "anonymous" on an
+//! optional route) in the request extensions; [`CurrentToken`] reads that decision and
+//! verifies on its own only on a route no guard protects.
 
 use std::marker::PhantomData;
 
@@ -65,26 +66,48 @@ where
     }
 }
 
-/// Any valid auth token, from the manager's default locations.
+/// Any valid auth token, from the manager's default locations: what [`CurrentToken`]
+/// verifies on a route that no guard protects.
 const ANY_AUTH_TOKEN: &Requirement = &Requirement::new();
 /// The same, or no token at all.
 const ANY_AUTH_TOKEN_OR_NONE: &Requirement = &Requirement::new().optional();
+
+/// What the guards of a request decided, recorded in its extensions by [`authorize`]:
+/// the token every guard accepted, or `None` when a guard let the request through
+/// anonymously. Once a guard has decided, the extractors read this and nothing else, so a
+/// token the route's requirement never checked cannot reach the handler.
+#[derive(Clone)]
+struct Decision(Option<CurrentToken>);
+
+impl Decision {
+    /// Folds a guard's outcome into what earlier guards of the same request decided (a
+    /// layer, then the handler's attribute): the handler sees only a token that every
+    /// guard accepted.
+    fn combine(earlier: Option<&Decision>, now: Option<CurrentToken>) -> Result<Self, AuthError> {
+        match (earlier.and_then(|d| d.0.as_ref()), now) {
+            // Two guards accepted two different credentials: refuse, as for two
+            // credentials in one request.
+            (Some(before), Some(now)) if before.signed_token() != now.signed_token() => {
+                Err(AuthError::MultipleTokens)
+            }
+            // Otherwise the later guard's view stands: the same token, a token where an
+            // earlier guard allowed anonymity, or anonymity where the earlier token was
+            // never checked against this guard's requirement.
+            (_, now) => Ok(Decision(now)),
+        }
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentToken {
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(token) = parts.extensions.get::<CurrentToken>() {
-            return Ok(token.clone());
-        }
-        match authorize(parts, state, ANY_AUTH_TOKEN).await? {
-            Some(token) => Ok(token),
-            // A required token is never `None`; stay total all the same.
-            None => Err(AuthRejection::new(
-                AuthError::MissingToken,
-                error_handler(parts),
-            )),
-        }
+        let decided = match parts.extensions.get::<Decision>() {
+            Some(Decision(decided)) => decided.clone(),
+            None => authorize(parts, state, ANY_AUTH_TOKEN).await?,
+        };
+        // A guard that decided "anonymous" never yields a token found elsewhere.
+        decided.ok_or_else(|| AuthRejection::new(AuthError::MissingToken, error_handler(parts)))
     }
 }
 
@@ -95,10 +118,10 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentToken {
         parts: &mut Parts,
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        if let Some(token) = parts.extensions.get::<CurrentToken>() {
-            return Ok(Some(token.clone()));
+        match parts.extensions.get::<Decision>() {
+            Some(Decision(decided)) => Ok(decided.clone()),
+            None => authorize(parts, state, ANY_AUTH_TOKEN_OR_NONE).await,
         }
-        authorize(parts, state, ANY_AUTH_TOKEN_OR_NONE).await
     }
 }
 
@@ -110,7 +133,14 @@ fn error_handler(parts: &Parts) -> Option<crate::config::ErrorHandler> {
 }
 
 /// Applies `requirement` to the request: `Ok(None)` only for an optional requirement and
-/// a request without a token. On success the token is also stored in the extensions.
+/// a request without a token in the requirement's locations.
+///
+/// The outcome is recorded in the request, and [`CurrentToken`] (required or `Option`)
+/// reads it from then on: `Some(token)` means the token met `requirement` (and every
+/// guard that ran before), `None` means the request was let through anonymously. When
+/// two guards run on one request (a [`RequireTokenLayer`](crate::RequireTokenLayer) and
+/// the handler's attribute), both must accept, and the handler sees the token both
+/// accepted.
 pub async fn authorize<S: Send + Sync>(
     parts: &mut Parts,
     state: &S,
@@ -119,11 +149,13 @@ pub async fn authorize<S: Send + Sync>(
     let Some(manager) = parts.extensions.get::<AuthManager>().cloned() else {
         return Err(AuthRejection::new(AuthError::NotConfigured, None));
     };
-    match decide(&manager, parts, state, requirement).await {
-        Ok(token) => {
-            if let Some(token) = &token {
-                parts.extensions.insert(token.clone());
-            }
+    let decided = decide(&manager, parts, state, requirement)
+        .await
+        .and_then(|token| Decision::combine(parts.extensions.get::<Decision>(), token));
+    match decided {
+        Ok(decision) => {
+            let token = decision.0.clone();
+            parts.extensions.insert(decision);
             Ok(token)
         }
         Err(error) => Err(AuthRejection::new(

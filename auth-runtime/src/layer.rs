@@ -19,8 +19,10 @@
 //! ```
 //!
 //! The layer applies the same decisions as `#[require_token]` (the order, the statuses,
-//! the error handler), stores the verified token for [`CurrentToken`](crate::CurrentToken)
-//! and hands the request on untouched. A handler may add its own `#[require_token]` on top.
+//! the error handler), records its decision for [`CurrentToken`](crate::CurrentToken)
+//! and hands the request on untouched. A handler may add its own `#[require_token]` on top:
+//! both must accept, and the handler sees the token both accepted (see
+//! [`authorize`](crate::authorize)).
 
 use std::{
     convert::Infallible,
