@@ -6,12 +6,19 @@
 //! oracle for an attacker. The precise reason stays available to the application through
 //! the variant itself, its [`Display`](std::fmt::Display) text and
 //! [`source`](std::error::Error::source).
+//!
+//! May use: `token::TokenKind` only. Every other module may use this one.
 
-use std::fmt;
+use std::{fmt, sync::Arc};
 
-use axum::http::StatusCode;
+use axum::{http::StatusCode, response::Response};
 
-use crate::TokenKind;
+use crate::token::TokenKind;
+
+/// A function that replaces the response of a refused request (the Flask extensions'
+/// `unauthorized_handler` / error-handler hook). Set it with
+/// [`AuthManagerBuilder::on_error`](crate::AuthManagerBuilder::on_error).
+pub type ErrorHandler = Arc<dyn Fn(&AuthError) -> Response + Send + Sync>;
 
 /// Why a request was refused by a guard.
 ///

@@ -1,39 +1,39 @@
 #![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
 
+// The crate is laid out by idea (ARCHITECTURE.md at the repository root has the map):
+// `token` (what a token is, keys, issuing, verification), `policy` (what a route
+// requires and the matching algebra), `config` (the builder and the environment),
+// `manager` (the façade that holds them), `request` (the guard, the layer, the
+// extractors, the responses), and `error` (why a request was refused).
+
 extern crate self as auth_runtime;
 
-mod cache;
-mod claims;
 pub mod config;
-mod cookie;
 mod error;
-mod guard;
-mod issue;
-mod keys;
-pub mod layer;
-mod location;
 mod manager;
-pub mod matching;
-pub mod requirement;
-mod response;
-mod user;
-mod verify;
+mod policy;
+mod request;
+mod token;
 
 pub use auth_macros::require_token;
-pub use claims::{CurrentToken, TokenKind};
-pub use config::{AuthManagerBuilder, ConfigError};
-pub use error::AuthError;
-pub use guard::{Guard, RequirementSpec, authorize};
-pub use issue::{IssueError, REGISTERED_CLAIMS, TokenBuilder};
+
+pub use crate::{
+    config::{AuthManagerBuilder, ConfigError},
+    error::AuthError,
+    manager::AuthManager,
+    policy::{matching, requirement, requirement::Requirement},
+    request::{
+        guard::{Guard, RequirementSpec, authorize},
+        layer::{self, RequireTokenLayer},
+        response::AuthRejection,
+        user::{CurrentUser, LoadUser},
+    },
+    token::{
+        CurrentToken, IssueError, Key, REGISTERED_CLAIMS, TokenBuilder, TokenKind, TokenLocation,
+    },
+};
 pub use jsonwebtoken::Algorithm;
-pub use keys::Key;
-pub use layer::RequireTokenLayer;
-pub use location::TokenLocation;
-pub use manager::AuthManager;
-pub use requirement::Requirement;
-pub use response::AuthRejection;
-pub use user::{CurrentUser, LoadUser};
 
 /// What `#[require_token]` expands to. Not a public API: it changes with the macro.
 #[doc(hidden)]

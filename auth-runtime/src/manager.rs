@@ -1,15 +1,24 @@
 //! The [`AuthManager`]: keys, policy and hooks, built once and shared by every guard.
+//!
+//! A façade: each part is owned by the module of its idea (the [`Issuer`] by
+//! `token::issue`, the [`Validator`] by `token::verify`, the [`TokenSources`] by
+//! `token::location`), and the manager assembles them from the checked
+//! [`Settings`](crate::config::Settings) of its builder.
+//!
+//! May use: `config`, `token`, `error`. Never `request` (which uses the manager).
 
 use std::{sync::Arc, time::Duration};
 
-use jsonwebtoken::{Algorithm, EncodingKey};
+use axum::http::HeaderValue;
+use jsonwebtoken::Algorithm;
 
 use crate::{
-    AuthManagerBuilder, ConfigError, TokenKind,
-    cache::TokenCache,
-    config::{ErrorHandler, RevocationCheck},
-    location::TokenSources,
-    verify::Verifier,
+    config::{AuthManagerBuilder, ConfigError, Settings},
+    error::{AuthError, ErrorHandler},
+    token::{
+        CurrentToken, Issuer, Lifetimes, Policy, TokenBuilder, TokenKind, TokenSources, Validator,
+        cookie::set_cookie,
+    },
 };
 
 /// Issues and verifies tokens, and holds the policy every guard applies.
@@ -33,52 +42,45 @@ use crate::{
 /// ```
 #[derive(Clone)]
 pub struct AuthManager {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
-pub(crate) struct Inner {
-    pub(crate) issuer: String,
-    pub(crate) audience: Option<String>,
-    pub(crate) signer: Option<Signer>,
-    pub(crate) verifiers: Vec<Verifier>,
-    pub(crate) auth_max_age: u64,
-    pub(crate) refresh_max_age: u64,
-    pub(crate) leeway: u64,
-    pub(crate) sources: TokenSources,
-    pub(crate) max_token_bytes: usize,
-    pub(crate) cache: TokenCache,
-    pub(crate) error_handler: Option<ErrorHandler>,
-    pub(crate) revocation: Option<RevocationCheck>,
-}
-
-impl Inner {
-    /// How long a token of `kind` lives, in seconds.
-    pub(crate) fn max_age(&self, kind: TokenKind) -> u64 {
-        match kind {
-            TokenKind::Auth => self.auth_max_age,
-            TokenKind::Refresh => self.refresh_max_age,
-        }
-    }
-}
-
-pub(crate) struct Signer {
-    pub(crate) algorithm: Algorithm,
-    pub(crate) kid: Option<String>,
-    pub(crate) encoding: EncodingKey,
+struct Inner {
+    issuing: Issuer,
+    validator: Validator,
+    sources: TokenSources,
+    lifetimes: Lifetimes,
+    issuer_name: String,
+    audience: Option<String>,
+    leeway: u64,
+    error_handler: Option<ErrorHandler>,
 }
 
 impl std::fmt::Debug for AuthManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let i = &self.inner;
         f.debug_struct("AuthManager")
-            .field("issuer", &i.issuer)
+            .field("issuer", &i.issuer_name)
             .field("audience", &i.audience)
-            .field("signing_algorithm", &i.signer.as_ref().map(|s| s.algorithm))
-            .field("verification_keys", &i.verifiers.len())
-            .field("auth_max_age", &i.auth_max_age)
-            .field("refresh_max_age", &i.refresh_max_age)
+            .field("signing_algorithm", &i.issuing.algorithm())
+            .field("verification_keys", &i.validator.key_count())
+            .field("auth_max_age", &i.lifetimes.auth)
+            .field("refresh_max_age", &i.lifetimes.refresh)
             .field("leeway", &i.leeway)
             .finish_non_exhaustive()
+    }
+}
+
+impl AuthManagerBuilder {
+    /// Checks the configuration and builds the manager.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the first setting that is missing or unusable. The
+    /// manager also signs and verifies a probe token, so a private key that does not
+    /// match its public key is reported here rather than at the first request.
+    pub fn build(self) -> Result<AuthManager, ConfigError> {
+        AuthManager::from_settings(self.into_settings()?)
     }
 }
 
@@ -95,9 +97,44 @@ impl AuthManager {
         AuthManagerBuilder::from_env()?.build()
     }
 
+    fn from_settings(settings: Settings) -> Result<Self, ConfigError> {
+        let issuer = Issuer::new(
+            settings.issuer.clone(),
+            settings.audience.clone(),
+            settings.lifetimes,
+            settings.signing_key.as_ref(),
+        );
+        let validator = Validator::new(
+            &settings.keys,
+            Policy {
+                issuer: settings.issuer.clone(),
+                audience: settings.audience.clone(),
+                leeway: settings.leeway,
+                lifetimes: settings.lifetimes,
+                max_token_bytes: settings.max_token_bytes,
+                cache_capacity: settings.cache_capacity,
+                revocation: settings.revocation,
+            },
+        );
+        let manager = AuthManager {
+            inner: Arc::new(Inner {
+                issuing: issuer,
+                validator,
+                sources: settings.sources,
+                lifetimes: settings.lifetimes,
+                issuer_name: settings.issuer,
+                audience: settings.audience,
+                leeway: settings.leeway,
+                error_handler: settings.error_handler,
+            }),
+        };
+        manager.self_test()?;
+        Ok(manager)
+    }
+
     /// The issuer (`iss`) of this service's tokens.
     pub fn issuer(&self) -> &str {
-        &self.inner.issuer
+        &self.inner.issuer_name
     }
 
     /// The audience (`aud`) required on tokens, if one is configured.
@@ -107,37 +144,101 @@ impl AuthManager {
 
     /// The algorithm issued tokens are signed with, if this manager can sign.
     pub fn signing_algorithm(&self) -> Option<Algorithm> {
-        self.inner.signer.as_ref().map(|s| s.algorithm)
+        self.inner.issuing.algorithm()
     }
 
     /// The lifetime of auth tokens.
     pub fn auth_max_age(&self) -> Duration {
-        Duration::from_secs(self.inner.auth_max_age)
+        Duration::from_secs(self.inner.lifetimes.auth)
     }
 
     /// The lifetime of refresh tokens.
     pub fn refresh_max_age(&self) -> Duration {
-        Duration::from_secs(self.inner.refresh_max_age)
+        Duration::from_secs(self.inner.lifetimes.refresh)
+    }
+
+    /// Starts an auth token for `subject` (the `sub` claim).
+    pub fn auth_token(&self, subject: impl Into<String>) -> TokenBuilder<'_> {
+        self.inner.issuing.token(TokenKind::Auth, subject.into())
+    }
+
+    /// Starts a refresh token for `subject`. Refresh tokens carry no scope.
+    pub fn refresh_token(&self, subject: impl Into<String>) -> TokenBuilder<'_> {
+        self.inner.issuing.token(TokenKind::Refresh, subject.into())
+    }
+
+    /// Verifies a token: size, key, signature, algorithm, time claims, issuer, audience,
+    /// claim types, lifetime and revocation. It does not check the token's kind or any
+    /// route requirement: the guard does that.
+    ///
+    /// A token verified before is served from the cache (when it is on) without its
+    /// signature being checked again, but its expiry and revocation are checked on every
+    /// call.
+    pub fn verify(&self, token: &str) -> Result<CurrentToken, AuthError> {
+        self.inner.validator.verify(token)
+    }
+
+    /// A `Set-Cookie` value that stores `token` in the configured cookie
+    /// ([`cookie_name`](crate::AuthManagerBuilder::cookie_name)) for as long as a token of
+    /// `kind` lives.
+    ///
+    /// The cookie is `HttpOnly` (no script can read it), `Secure` (never sent over plain
+    /// HTTP), `SameSite=Strict` (not sent on cross-site requests) and `Path=/`.
+    ///
+    /// ```
+    /// # use auth_runtime::{Algorithm, AuthManager, Key, TokenKind};
+    /// # let manager = AuthManager::builder().issuer("svc")
+    /// #     .signing_key(Key::hmac(Algorithm::HS256, "a-secret-of-at-least-thirty-two-bytes!")?).build()?;
+    /// let token = manager.auth_token("alice").sign()?;
+    /// let cookie = manager.token_cookie(&token, TokenKind::Auth);
+    /// assert!(cookie.to_str()?.starts_with("auth_token="));
+    /// assert!(cookie.to_str()?.ends_with("; Max-Age=3600; Path=/; HttpOnly; Secure; SameSite=Strict"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn token_cookie(&self, token: &str, kind: TokenKind) -> HeaderValue {
+        set_cookie(
+            self.inner.sources.cookie_name(),
+            token,
+            self.inner.lifetimes.max_age(kind),
+        )
+    }
+
+    /// A `Set-Cookie` value that deletes the token cookie (log out).
+    pub fn clear_token_cookie(&self) -> HeaderValue {
+        set_cookie(self.inner.sources.cookie_name(), "", 0)
+    }
+
+    /// Where this manager looks for tokens.
+    pub(crate) fn sources(&self) -> &TokenSources {
+        &self.inner.sources
+    }
+
+    /// The application's replacement for refusal responses, if it set one.
+    pub(crate) fn error_handler(&self) -> Option<&ErrorHandler> {
+        self.inner.error_handler.as_ref()
     }
 
     /// Signs a probe token and verifies it, so a private key that does not match its
     /// public key is found at start-up rather than at the first request.
-    pub(crate) fn self_test(&self) -> Result<(), ConfigError> {
-        if self.inner.signer.is_none() {
+    fn self_test(&self) -> Result<(), ConfigError> {
+        if self.inner.issuing.algorithm().is_none() {
             return Ok(());
         }
         let token = self
             .auth_token("auth-runtime-self-test")
             .sign()
             .map_err(|e| ConfigError::invalid("signing_key", format!("cannot sign: {e}")))?;
-        self.verify_uncached(&token, jsonwebtoken::get_current_timestamp())
-            .map(|_| ()).map_err(|e| {
-            ConfigError::invalid(
-                "signing_key",
-                format!(
-                    "a token it signs does not verify ({e}); do the private and public keys match?"
-                ),
-            )
-        })
+        self.inner
+            .validator
+            .verify_uncached(&token, jsonwebtoken::get_current_timestamp())
+            .map(|_| ())
+            .map_err(|e| {
+                ConfigError::invalid(
+                    "signing_key",
+                    format!(
+                        "a token it signs does not verify ({e}); do the private and public keys match?"
+                    ),
+                )
+            })
     }
 }

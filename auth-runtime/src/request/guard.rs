@@ -23,11 +23,15 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
+use super::response::AuthRejection;
 use crate::{
-    AuthError, AuthManager, CurrentToken, Requirement,
-    matching::{entries_hold, override_holds, path_param_matches, scope_name_granted},
-    requirement::PathBinding,
-    response::AuthRejection,
+    error::{AuthError, ErrorHandler},
+    manager::AuthManager,
+    policy::{
+        matching::{entries_hold, override_holds, path_param_matches, scope_name_granted},
+        requirement::{PathBinding, Requirement},
+    },
+    token::CurrentToken,
 };
 
 /// Names a `'static` [`Requirement`] at the type level, so a [`Guard`] can carry it.
@@ -125,11 +129,11 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentToken {
     }
 }
 
-fn error_handler(parts: &Parts) -> Option<crate::config::ErrorHandler> {
+fn error_handler(parts: &Parts) -> Option<ErrorHandler> {
     parts
         .extensions
         .get::<AuthManager>()
-        .and_then(|m| m.inner.error_handler.clone())
+        .and_then(|m| m.error_handler().cloned())
 }
 
 /// Applies `requirement` to the request: `Ok(None)` only for an optional requirement and
@@ -158,10 +162,7 @@ pub async fn authorize<S: Send + Sync>(
             parts.extensions.insert(decision);
             Ok(token)
         }
-        Err(error) => Err(AuthRejection::new(
-            error,
-            manager.inner.error_handler.clone(),
-        )),
+        Err(error) => Err(AuthRejection::new(error, manager.error_handler().cloned())),
     }
 }
 
@@ -171,7 +172,7 @@ async fn decide<S: Send + Sync>(
     state: &S,
     requirement: &Requirement,
 ) -> Result<Option<CurrentToken>, AuthError> {
-    let found = manager.inner.sources.find(parts, requirement.locations)?;
+    let found = manager.sources().find(parts, requirement.locations)?;
     let token = match found {
         Some(raw) => manager.verify(raw)?,
         None if requirement.optional => return Ok(None),

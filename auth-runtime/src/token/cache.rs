@@ -13,7 +13,7 @@ use std::{
     sync::Mutex,
 };
 
-use crate::CurrentToken;
+use super::CurrentToken;
 
 const SHARDS: usize = 16;
 
@@ -160,7 +160,7 @@ mod tests {
     use serde_json::Map;
 
     use super::*;
-    use crate::{TokenKind, claims::Verified};
+    use crate::token::{TokenKind, claims::Verified};
 
     impl TokenCache {
         fn get_text(&self, token: &str, now: u64, leeway: u64) -> Option<CurrentToken> {

@@ -45,7 +45,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::CurrentToken;
+use crate::token::CurrentToken;
 
 /// Loads the application's user for a verified token.
 pub trait LoadUser<S>: Sized {

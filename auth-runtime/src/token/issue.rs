@@ -8,11 +8,11 @@
 use std::fmt;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use jsonwebtoken::{Header, get_current_timestamp};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, get_current_timestamp};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{AuthManager, TokenKind};
+use super::{Key, Lifetimes, TokenKind};
 
 /// Claim names an application cannot set through [`TokenBuilder::claim`]: the library
 /// sets them itself.
@@ -72,8 +72,9 @@ impl std::error::Error for IssueError {
     }
 }
 
-/// A token being issued. Start with [`AuthManager::auth_token`] or
-/// [`AuthManager::refresh_token`], finish with [`sign`](Self::sign).
+/// A token being issued. Start with [`AuthManager::auth_token`](crate::AuthManager::auth_token)
+/// or [`AuthManager::refresh_token`](crate::AuthManager::refresh_token), finish with
+/// [`sign`](Self::sign).
 ///
 /// ```
 /// use auth_runtime::{Algorithm, AuthManager, Key};
@@ -99,7 +100,7 @@ impl std::error::Error for IssueError {
 /// ```
 #[must_use]
 pub struct TokenBuilder<'a> {
-    manager: &'a AuthManager,
+    issuer: &'a Issuer,
     kind: TokenKind,
     subject: String,
     scope: Option<Result<Value, serde_json::Error>>,
@@ -107,22 +108,54 @@ pub struct TokenBuilder<'a> {
     fresh: bool,
 }
 
-impl AuthManager {
-    /// Starts an auth token for `subject` (the `sub` claim).
-    pub fn auth_token(&self, subject: impl Into<String>) -> TokenBuilder<'_> {
-        TokenBuilder::new(self, TokenKind::Auth, subject.into())
-    }
-
-    /// Starts a refresh token for `subject`. Refresh tokens carry no scope.
-    pub fn refresh_token(&self, subject: impl Into<String>) -> TokenBuilder<'_> {
-        TokenBuilder::new(self, TokenKind::Refresh, subject.into())
-    }
+/// What issuing needs: the claims every token carries and the key that signs.
+pub(crate) struct Issuer {
+    issuer: String,
+    audience: Option<String>,
+    lifetimes: Lifetimes,
+    signer: Option<Signer>,
 }
 
-impl<'a> TokenBuilder<'a> {
-    fn new(manager: &'a AuthManager, kind: TokenKind, subject: String) -> Self {
+/// The signing half of a key.
+struct Signer {
+    algorithm: Algorithm,
+    kid: Option<String>,
+    encoding: EncodingKey,
+}
+
+impl Issuer {
+    /// An issuer that signs with `key` (which must be able to sign) or, without one,
+    /// refuses to issue.
+    pub(crate) fn new(
+        issuer: String,
+        audience: Option<String>,
+        lifetimes: Lifetimes,
+        key: Option<&Key>,
+    ) -> Self {
+        let signer = key.and_then(|key| {
+            Some(Signer {
+                algorithm: key.algorithm,
+                kid: key.kid.clone(),
+                encoding: key.encoding.clone()?,
+            })
+        });
         Self {
-            manager,
+            issuer,
+            audience,
+            lifetimes,
+            signer,
+        }
+    }
+
+    /// The algorithm tokens are signed with, if this issuer can sign.
+    pub(crate) fn algorithm(&self) -> Option<Algorithm> {
+        self.signer.as_ref().map(|s| s.algorithm)
+    }
+
+    /// Starts a token of `kind` for `subject`.
+    pub(crate) fn token(&self, kind: TokenKind, subject: String) -> TokenBuilder<'_> {
+        TokenBuilder {
+            issuer: self,
             kind,
             subject,
             scope: None,
@@ -130,7 +163,9 @@ impl<'a> TokenBuilder<'a> {
             fresh: false,
         }
     }
+}
 
+impl<'a> TokenBuilder<'a> {
     /// The `scope` claim: a map (`{"admin": true}`), a space-delimited string
     /// (`"users:read users:write"`) or an array of names. Auth tokens only. An empty scope
     /// is omitted.
@@ -155,21 +190,21 @@ impl<'a> TokenBuilder<'a> {
 
     /// Signs the token.
     pub fn sign(self) -> Result<String, IssueError> {
-        let inner = &self.manager.inner;
-        let signer = inner.signer.as_ref().ok_or(IssueError::NoSigningKey)?;
+        let issuer = self.issuer;
+        let signer = issuer.signer.as_ref().ok_or(IssueError::NoSigningKey)?;
         if self.subject.is_empty() {
             return Err(IssueError::EmptySubject);
         }
         let now = get_current_timestamp();
-        let max_age = inner.max_age(self.kind);
+        let max_age = issuer.lifetimes.max_age(self.kind);
         let mut claims = Map::new();
-        claims.insert("iss".into(), inner.issuer.clone().into());
+        claims.insert("iss".into(), issuer.issuer.clone().into());
         claims.insert("sub".into(), self.subject.into());
         claims.insert("iat".into(), now.into());
         claims.insert("exp".into(), now.saturating_add(max_age).into());
         claims.insert("type".into(), self.kind.as_str().into());
         claims.insert("jti".into(), new_jti()?.into());
-        if let Some(aud) = &inner.audience {
+        if let Some(aud) = &issuer.audience {
             claims.insert("aud".into(), aud.clone().into());
         }
         if let Some(scope) = self.scope {

@@ -13,7 +13,7 @@
 
 use axum::http::{HeaderMap, HeaderName, header::COOKIE, request::Parts};
 
-use crate::AuthError;
+use crate::{config::ConfigError, error::AuthError};
 
 /// A place a route reads its token from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,15 +37,64 @@ impl TokenLocation {
     }
 }
 
+/// Where this manager looks for tokens: the header and its scheme, the cookie and query
+/// parameter names, and the locations of routes that name none.
 pub(crate) struct TokenSources {
-    pub(crate) header_name: HeaderName,
-    pub(crate) scheme: String,
-    pub(crate) cookie_name: String,
-    pub(crate) query_parameter: String,
-    pub(crate) default_locations: Vec<TokenLocation>,
+    header_name: HeaderName,
+    scheme: String,
+    cookie_name: String,
+    query_parameter: String,
+    default_locations: Vec<TokenLocation>,
 }
 
 impl TokenSources {
+    /// Checks the names against HTTP's grammar; each error names the builder setting.
+    pub(crate) fn new(
+        header_name: &str,
+        scheme: String,
+        cookie_name: String,
+        query_parameter: String,
+        default_locations: Vec<TokenLocation>,
+    ) -> Result<Self, ConfigError> {
+        if default_locations.is_empty() {
+            return Err(ConfigError::invalid(
+                "token_locations",
+                "name at least one location",
+            ));
+        }
+        let header_name = HeaderName::try_from(header_name)
+            .map_err(|_| ConfigError::invalid("header_name", "not a valid HTTP header name"))?;
+        if scheme.is_empty() || !scheme.bytes().all(is_tchar) {
+            return Err(ConfigError::invalid(
+                "scheme",
+                "must be a non-empty HTTP token such as `Bearer`",
+            ));
+        }
+        for (setting, name) in [
+            ("cookie_name", &cookie_name),
+            ("query_parameter", &query_parameter),
+        ] {
+            if name.is_empty() || !name.bytes().all(is_tchar) {
+                return Err(ConfigError::invalid(
+                    setting,
+                    "must be a non-empty HTTP token: letters, digits and ``!#$%&'*+-.^_`|~``",
+                ));
+            }
+        }
+        Ok(Self {
+            header_name,
+            scheme,
+            cookie_name,
+            query_parameter,
+            default_locations,
+        })
+    }
+
+    /// The name of the cookie that carries tokens.
+    pub(crate) fn cookie_name(&self) -> &str {
+        &self.cookie_name
+    }
+
     /// The one token the request carries in `locations` (the manager's defaults when
     /// empty), `None` when it carries none.
     pub(crate) fn find<'a>(
@@ -144,6 +193,11 @@ impl TokenSources {
         }
         Ok(found)
     }
+}
+
+/// RFC 9110 `tchar`.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 fn trim_leading_spaces(mut bytes: &[u8]) -> &[u8] {

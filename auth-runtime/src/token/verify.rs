@@ -31,10 +31,18 @@ use jsonwebtoken::{
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::{
-    AuthError, AuthManager, CurrentToken, Key, TokenKind,
+use std::sync::Arc;
+
+use super::{
+    CurrentToken, Key, Lifetimes, TokenKind,
+    cache::TokenCache,
     claims::{StrictClaims, Verified},
 };
+use crate::error::AuthError;
+
+/// A function that says whether a verified token has been revoked (look its `jti` up in
+/// a denylist). Called on every request, after verification, cached or not.
+pub type RevocationCheck = Arc<dyn Fn(&CurrentToken) -> bool + Send + Sync>;
 
 /// One verification key, pinned to its algorithm.
 pub(crate) struct Verifier {
@@ -53,7 +61,49 @@ impl Verifier {
     }
 }
 
-impl AuthManager {
+/// Everything verification needs: the keys, the policy and the cache.
+pub(crate) struct Validator {
+    issuer: String,
+    audience: Option<String>,
+    leeway: u64,
+    lifetimes: Lifetimes,
+    max_token_bytes: usize,
+    verifiers: Vec<Verifier>,
+    cache: TokenCache,
+    revocation: Option<RevocationCheck>,
+}
+
+/// What a [`Validator`] checks tokens against.
+pub(crate) struct Policy {
+    pub(crate) issuer: String,
+    pub(crate) audience: Option<String>,
+    pub(crate) leeway: u64,
+    pub(crate) lifetimes: Lifetimes,
+    pub(crate) max_token_bytes: usize,
+    pub(crate) cache_capacity: usize,
+    pub(crate) revocation: Option<RevocationCheck>,
+}
+
+impl Validator {
+    /// Prepares `keys` (already checked by [`Key::check_set`]) for verification.
+    pub(crate) fn new(keys: &[Key], policy: Policy) -> Self {
+        Self {
+            issuer: policy.issuer,
+            audience: policy.audience,
+            leeway: policy.leeway,
+            lifetimes: policy.lifetimes,
+            max_token_bytes: policy.max_token_bytes,
+            verifiers: keys.iter().map(Verifier::new).collect(),
+            cache: TokenCache::new(policy.cache_capacity),
+            revocation: policy.revocation,
+        }
+    }
+
+    /// How many keys verify tokens.
+    pub(crate) fn key_count(&self) -> usize {
+        self.verifiers.len()
+    }
+
     /// Verifies a token: size, key, signature, algorithm, time claims, issuer, audience,
     /// claim types, lifetime and revocation. It does not check the token's kind or any
     /// route requirement: the guard does that.
@@ -61,22 +111,21 @@ impl AuthManager {
     /// A token verified before is served from the cache (when it is on) without its
     /// signature being checked again, but its expiry and revocation are checked on every
     /// call.
-    pub fn verify(&self, token: &str) -> Result<CurrentToken, AuthError> {
-        let inner = &self.inner;
+    pub(crate) fn verify(&self, token: &str) -> Result<CurrentToken, AuthError> {
         let now = get_current_timestamp();
-        let key = inner.cache.key(token);
-        let hit = key.and_then(|key| inner.cache.get(key, token, now, inner.leeway));
+        let key = self.cache.key(token);
+        let hit = key.and_then(|key| self.cache.get(key, token, now, self.leeway));
         let current = match hit {
             Some(hit) => hit,
             None => {
                 let fresh = self.verify_uncached(token, now)?;
                 if let Some(key) = key {
-                    inner.cache.insert(key, &fresh, now);
+                    self.cache.insert(key, &fresh, now);
                 }
                 fresh
             }
         };
-        if let Some(is_revoked) = &inner.revocation
+        if let Some(is_revoked) = &self.revocation
             && is_revoked(&current)
         {
             return Err(AuthError::Revoked);
@@ -85,8 +134,7 @@ impl AuthManager {
     }
 
     pub(crate) fn verify_uncached(&self, token: &str, now: u64) -> Result<CurrentToken, AuthError> {
-        let inner = &self.inner;
-        if token.len() > inner.max_token_bytes {
+        if token.len() > self.max_token_bytes {
             return Err(AuthError::TokenTooLarge);
         }
         if token.is_empty() {
@@ -144,7 +192,7 @@ impl AuthManager {
     /// The key for this header: with one key, the token must name its `kid` (or none when
     /// it has none); with several, the `kid` picks one by exact match.
     fn verifier_for(&self, header: &JoseHeader<'_>) -> Result<&Verifier, AuthError> {
-        match self.inner.verifiers.as_slice() {
+        match self.verifiers.as_slice() {
             [only] if only.kid.as_deref() == header.kid.as_deref() => Ok(only),
             [_] => Err(AuthError::UnknownKey),
             many => {
@@ -158,7 +206,6 @@ impl AuthManager {
 
     /// Every claim check: time, issuer, subject, audience, kind, lifetime, claim types.
     fn check_claims(&self, claims: &Map<String, Value>, now: u64) -> Result<Checked, AuthError> {
-        let inner = &self.inner;
         let invalid = |claim| AuthError::InvalidClaim { claim };
         let required = |claim: &str| reject(ErrorKind::MissingRequiredClaim(claim.to_owned()));
 
@@ -166,19 +213,19 @@ impl AuthManager {
             .get("exp")
             .and_then(numeric_date)
             .ok_or_else(|| required("exp"))?;
-        if expires_at < now.saturating_sub(inner.leeway) {
+        if expires_at < now.saturating_sub(self.leeway) {
             return Err(AuthError::Expired);
         }
         if let Some(nbf) = claims.get("nbf") {
             let nbf = numeric_date(nbf)
                 .ok_or_else(|| reject(ErrorKind::InvalidClaimFormat("nbf".to_owned())))?;
-            if nbf > now.saturating_add(inner.leeway) {
+            if nbf > now.saturating_add(self.leeway) {
                 return Err(AuthError::NotYetValid);
             }
         }
         match claims.get("iss") {
             None => return Err(required("iss")),
-            Some(iss) if iss.as_str() != Some(inner.issuer.as_str()) => return Err(invalid("iss")),
+            Some(iss) if iss.as_str() != Some(self.issuer.as_str()) => return Err(invalid("iss")),
             Some(_) => {}
         }
         match claims.get("sub") {
@@ -186,7 +233,7 @@ impl AuthManager {
             Some(Value::String(sub)) if !sub.is_empty() => {}
             Some(_) => return Err(invalid("sub")),
         }
-        match (&inner.audience, claims.get("aud")) {
+        match (&self.audience, claims.get("aud")) {
             (None, None) => {}
             (None, Some(_)) => return Err(reject(ErrorKind::InvalidAudience)),
             (Some(_), None) => return Err(required("aud")),
@@ -197,7 +244,7 @@ impl AuthManager {
             .get("iat")
             .and_then(numeric_date)
             .ok_or(invalid("iat"))?;
-        if issued_at > now.saturating_add(inner.leeway) {
+        if issued_at > now.saturating_add(self.leeway) {
             return Err(AuthError::NotYetValid);
         }
         let kind = claims
@@ -205,7 +252,7 @@ impl AuthManager {
             .and_then(Value::as_str)
             .and_then(TokenKind::from_claim)
             .ok_or(invalid("type"))?;
-        if expires_at.saturating_sub(issued_at) > inner.max_age(kind) {
+        if expires_at.saturating_sub(issued_at) > self.lifetimes.max_age(kind) {
             return Err(invalid("exp"));
         }
         if claims

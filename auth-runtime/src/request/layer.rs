@@ -39,7 +39,8 @@ use axum::{
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::{Requirement, authorize};
+use super::guard::authorize;
+use crate::policy::requirement::Requirement;
 
 /// Applies a [`Requirement`] to every request of the routes it wraps. See the
 /// [module docs](self).

@@ -18,7 +18,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::requirement::{Entry, Expected};
+use super::requirement::{Entry, Expected};
 
 /// Whether the token's `actual` value satisfies `expected`.
 pub fn matches(expected: &Expected, actual: &Value) -> bool {
@@ -104,7 +104,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::requirement::Expected::{Array, Bool, Integer, Map, String};
+    use crate::policy::requirement::Expected::{Array, Bool, Integer, Map, String};
 
     fn object(v: Value) -> serde_json::Map<std::string::String, Value> {
         v.as_object().cloned().expect("an object")

@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{AuthError, config::ErrorHandler};
+use crate::error::{AuthError, ErrorHandler};
 
 /// The default answer: the status of [`AuthError::status`], `WWW-Authenticate: Bearer`
 /// with the RFC 6750 error code where there is one, `Cache-Control: no-store`, and a JSON

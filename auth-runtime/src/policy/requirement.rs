@@ -18,7 +18,7 @@
 //! }
 //! ```
 
-use crate::{TokenKind, TokenLocation};
+use crate::token::{TokenKind, TokenLocation};
 
 /// Everything a route requires of its token, checked in the order of the README's
 /// decision table: location, verification, kind, freshness, overrides, path bindings and

@@ -38,6 +38,23 @@ impl TokenKind {
     }
 }
 
+/// How long each kind of token lives, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lifetimes {
+    pub(crate) auth: u64,
+    pub(crate) refresh: u64,
+}
+
+impl Lifetimes {
+    /// The lifetime of a token of `kind`.
+    pub(crate) fn max_age(self, kind: TokenKind) -> u64 {
+        match kind {
+            TokenKind::Auth => self.auth,
+            TokenKind::Refresh => self.refresh,
+        }
+    }
+}
+
 impl fmt::Display for TokenKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

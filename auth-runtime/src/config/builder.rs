@@ -1,0 +1,330 @@
+//! [`AuthManagerBuilder`]: every setting of the manager, with its default, checked once by
+//! `build()`.
+
+use std::{sync::Arc, time::Duration};
+
+use axum::response::Response;
+
+use super::{
+    ConfigError, DEFAULT_AUTH_MAX_AGE, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_TOKEN_BYTES,
+    DEFAULT_REFRESH_MAX_AGE,
+};
+use crate::{
+    error::{AuthError, ErrorHandler},
+    token::{CurrentToken, Key, Lifetimes, RevocationCheck, TokenLocation, TokenSources},
+};
+
+/// Builds an [`AuthManager`]. Start with [`AuthManager::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use auth_runtime::{Algorithm, AuthManager, Key};
+///
+/// let manager = AuthManager::builder()
+///     .issuer("my-service")
+///     .signing_key(Key::hmac(Algorithm::HS256, "a-secret-of-at-least-thirty-two-bytes!")?)
+///     .auth_max_age(Duration::from_secs(900))
+///     .build()?;
+/// # Ok::<(), auth_runtime::ConfigError>(())
+/// ```
+#[must_use]
+pub struct AuthManagerBuilder {
+    issuer: Option<String>,
+    audience: Option<String>,
+    signing_key: Option<Key>,
+    verification_keys: Vec<Key>,
+    auth_max_age: Duration,
+    refresh_max_age: Duration,
+    leeway: Duration,
+    header_name: String,
+    scheme: String,
+    cookie_name: String,
+    query_parameter: String,
+    locations: Vec<TokenLocation>,
+    max_token_bytes: usize,
+    cache_capacity: usize,
+    error_handler: Option<ErrorHandler>,
+    revocation: Option<RevocationCheck>,
+}
+
+impl Default for AuthManagerBuilder {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            audience: None,
+            signing_key: None,
+            verification_keys: Vec::new(),
+            auth_max_age: DEFAULT_AUTH_MAX_AGE,
+            refresh_max_age: DEFAULT_REFRESH_MAX_AGE,
+            leeway: Duration::ZERO,
+            header_name: "authorization".into(),
+            scheme: "Bearer".into(),
+            cookie_name: "auth_token".into(),
+            query_parameter: "access_token".into(),
+            locations: vec![TokenLocation::Header],
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            cache_capacity: DEFAULT_CACHE_CAPACITY,
+            error_handler: None,
+            revocation: None,
+        }
+    }
+}
+
+impl AuthManagerBuilder {
+    /// The issuer (`iss`) stamped on every token and required on every token verified.
+    /// Required.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// The audience (`aud`) stamped on issued tokens and required on verified ones. When
+    /// unset (the default), a token that carries any `aud` is refused.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// The key that signs issued tokens; it also verifies them. Required unless at least
+    /// one [`verification_key`](Self::verification_key) is given (a verify-only service).
+    pub fn signing_key(mut self, key: Key) -> Self {
+        self.signing_key = Some(key);
+        self
+    }
+
+    /// Another key that verifies tokens (key rotation, or a verify-only service). When
+    /// more than one key verifies, every key needs a `kid` and tokens are matched to keys
+    /// by exact `kid`.
+    pub fn verification_key(mut self, key: Key) -> Self {
+        self.verification_keys.push(key);
+        self
+    }
+
+    /// Lifetime of auth tokens (default 3600 s).
+    pub fn auth_max_age(mut self, max_age: Duration) -> Self {
+        self.auth_max_age = max_age;
+        self
+    }
+
+    /// Lifetime of refresh tokens (default 604800 s).
+    pub fn refresh_max_age(mut self, max_age: Duration) -> Self {
+        self.refresh_max_age = max_age;
+        self
+    }
+
+    /// Clock skew tolerated on `exp`, `nbf` and `iat` (default 0).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// The header that carries the token (default `Authorization`).
+    pub fn header_name(mut self, name: impl Into<String>) -> Self {
+        self.header_name = name.into();
+        self
+    }
+
+    /// The scheme before the token in that header (default `Bearer`; matched
+    /// case-insensitively, RFC 9110 §11.1).
+    pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.scheme = scheme.into();
+        self
+    }
+
+    /// The cookie that carries the token where a route reads cookies (default
+    /// `auth_token`).
+    pub fn cookie_name(mut self, name: impl Into<String>) -> Self {
+        self.cookie_name = name.into();
+        self
+    }
+
+    /// The query parameter that carries the token where a route reads the query (default
+    /// `access_token`). Tokens in URLs end up in logs: prefer a header or a cookie.
+    pub fn query_parameter(mut self, name: impl Into<String>) -> Self {
+        self.query_parameter = name.into();
+        self
+    }
+
+    /// Where routes that do not say `location = ...` read their token (default: the
+    /// header only). A request that carries a token in two of these places is refused
+    /// with 400 `invalid_request`.
+    pub fn token_locations(mut self, locations: impl IntoIterator<Item = TokenLocation>) -> Self {
+        self.locations = locations.into_iter().collect();
+        self
+    }
+
+    /// The longest token accepted, in bytes (default 8 KiB); longer ones are refused
+    /// before any decoding.
+    pub fn max_token_bytes(mut self, max: usize) -> Self {
+        self.max_token_bytes = max;
+        self
+    }
+
+    /// How many verified tokens the cache keeps (default 4096); 0 turns the cache off.
+    /// A cached token skips signature verification and claim parsing only: its expiry,
+    /// revocation and every route's requirement are checked on every request.
+    pub fn cache_capacity(mut self, capacity: usize) -> Self {
+        self.cache_capacity = capacity;
+        self
+    }
+
+    /// Replaces the response of every refused request. The default is RFC 6750: the
+    /// status of [`AuthError::status`], a `WWW-Authenticate` header and a JSON body
+    /// `{"error", "message"}`.
+    pub fn on_error<F>(mut self, handler: F) -> Self
+    where
+        F: Fn(&AuthError) -> Response + Send + Sync + 'static,
+    {
+        self.error_handler = Some(Arc::new(handler));
+        self
+    }
+
+    /// Checks every verified token against a revocation list: return `true` to refuse it
+    /// (401 `invalid_token`). Key the list on the token's `jti`, never on the token text
+    /// (ECDSA signatures are malleable).
+    pub fn is_revoked<F>(mut self, check: F) -> Self
+    where
+        F: Fn(&CurrentToken) -> bool + Send + Sync + 'static,
+    {
+        self.revocation = Some(Arc::new(check));
+        self
+    }
+
+    /// Checks every setting and hands the manager what it assembles itself from.
+    pub(crate) fn into_settings(self) -> Result<Settings, ConfigError> {
+        let issuer = self.issuer.ok_or_else(|| ConfigError::missing("issuer"))?;
+        if issuer.is_empty() {
+            return Err(ConfigError::invalid("issuer", "must not be empty"));
+        }
+        if self.audience.as_deref() == Some("") {
+            return Err(ConfigError::invalid("audience", "must not be empty"));
+        }
+        for (setting, age) in [
+            ("auth_max_age", self.auth_max_age),
+            ("refresh_max_age", self.refresh_max_age),
+        ] {
+            if age.as_secs() == 0 {
+                return Err(ConfigError::invalid(setting, "must be at least one second"));
+            }
+        }
+        if self.max_token_bytes == 0 {
+            return Err(ConfigError::invalid("max_token_bytes", "must be positive"));
+        }
+        let sources = TokenSources::new(
+            &self.header_name,
+            self.scheme,
+            self.cookie_name,
+            self.query_parameter,
+            self.locations,
+        )?;
+        let signing_key = match self.signing_key {
+            Some(key) if !key.can_sign() => {
+                return Err(ConfigError::invalid(
+                    "signing_key",
+                    "this key has no private part; pass it to `verification_key` instead",
+                ));
+            }
+            other => other,
+        };
+        let keys: Vec<Key> = signing_key
+            .iter()
+            .cloned()
+            .chain(self.verification_keys)
+            .collect();
+        if keys.is_empty() {
+            return Err(ConfigError::missing("signing_key"));
+        }
+        Key::check_set(&keys, "verification_key")?;
+        Ok(Settings {
+            issuer,
+            audience: self.audience,
+            signing_key,
+            keys,
+            lifetimes: Lifetimes {
+                auth: self.auth_max_age.as_secs(),
+                refresh: self.refresh_max_age.as_secs(),
+            },
+            leeway: self.leeway.as_secs(),
+            sources,
+            max_token_bytes: self.max_token_bytes,
+            cache_capacity: self.cache_capacity,
+            error_handler: self.error_handler,
+            revocation: self.revocation,
+        })
+    }
+}
+
+/// A checked configuration: what [`AuthManager`](crate::AuthManager) assembles itself
+/// from.
+pub(crate) struct Settings {
+    pub(crate) issuer: String,
+    pub(crate) audience: Option<String>,
+    /// The key that signs, if any; it is also the first of `keys`.
+    pub(crate) signing_key: Option<Key>,
+    /// Every verification key, with distinct `kid`s where there are several.
+    pub(crate) keys: Vec<Key>,
+    pub(crate) lifetimes: Lifetimes,
+    pub(crate) leeway: u64,
+    pub(crate) sources: TokenSources,
+    pub(crate) max_token_bytes: usize,
+    pub(crate) cache_capacity: usize,
+    pub(crate) error_handler: Option<ErrorHandler>,
+    pub(crate) revocation: Option<RevocationCheck>,
+}
+
+#[cfg(test)]
+mod tests {
+    use jsonwebtoken::Algorithm;
+
+    use super::*;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn builder_settings_are_checked() {
+        let key = || Key::hmac(Algorithm::HS256, SECRET).unwrap();
+        let err = |b: AuthManagerBuilder| b.build().expect_err("expected an error");
+        assert_eq!(
+            err(AuthManagerBuilder::default().signing_key(key())).setting(),
+            "issuer"
+        );
+        assert_eq!(
+            err(AuthManagerBuilder::default().issuer("x")).setting(),
+            "signing_key"
+        );
+        let base = || AuthManagerBuilder::default().issuer("x").signing_key(key());
+        assert_eq!(
+            err(base().header_name("bad header")).setting(),
+            "header_name"
+        );
+        assert_eq!(err(base().scheme("")).setting(), "scheme");
+        assert_eq!(err(base().cookie_name("a;b")).setting(), "cookie_name");
+        assert_eq!(err(base().token_locations([])).setting(), "token_locations");
+        assert_eq!(err(base().audience("")).setting(), "audience");
+        // Two keys without kids cannot be told apart.
+        assert_eq!(
+            err(base().verification_key(key())).setting(),
+            "verification_key"
+        );
+        // Two keys with one kid cannot either.
+        let dup = AuthManagerBuilder::default()
+            .issuer("x")
+            .signing_key(key().with_kid("a"))
+            .verification_key(key().with_kid("a"));
+        assert!(err(dup).to_string().contains("share the kid"));
+        assert!(
+            base()
+                .verification_key(key().with_kid("old"))
+                .build()
+                .is_err()
+        );
+        assert!(
+            AuthManagerBuilder::default()
+                .issuer("x")
+                .signing_key(key().with_kid("new"))
+                .verification_key(key().with_kid("old"))
+                .build()
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! The environment variables [`AuthManager::from_env`](crate::AuthManager::from_env)
+//! reads, and the reader behind it
+//! ([`AuthManagerBuilder::from_env`](super::AuthManagerBuilder::from_env)).
+
+use std::time::Duration;
+
+use jsonwebtoken::Algorithm;
+
+use super::{AuthManagerBuilder, ConfigError, DEFAULT_AUTH_MAX_AGE, DEFAULT_REFRESH_MAX_AGE};
+use crate::token::Key;
+
+/// The issuer (`iss`). Required.
+pub const ISSUER: &str = "AUTH_ISSUER";
+/// The algorithm: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512,
+/// ES256, ES384 or EdDSA. Default HS256.
+pub const ALGORITHM: &str = "AUTH_ALGORITHM";
+/// The HMAC secret (HS* only), at least 32/48/64 bytes.
+pub const SECRET: &str = "AUTH_SECRET";
+/// Path to the PEM private key (asymmetric algorithms; omit for a verify-only service).
+pub const PRIVATE_KEY_FILE: &str = "AUTH_PRIVATE_KEY_FILE";
+/// Path to the PEM public key (asymmetric algorithms). Required for them.
+pub const PUBLIC_KEY_FILE: &str = "AUTH_PUBLIC_KEY_FILE";
+/// Lifetime of auth tokens in seconds. Default 3600.
+pub const AUTH_MAX_AGE: &str = "AUTH_AUTH_MAX_AGE";
+/// Lifetime of refresh tokens in seconds. Default 604800.
+pub const REFRESH_MAX_AGE: &str = "AUTH_REFRESH_MAX_AGE";
+/// Clock skew tolerated, in seconds. Default 0.
+pub const LEEWAY: &str = "AUTH_LEEWAY";
+/// The audience (`aud`). Default: none, and tokens carrying one are refused.
+pub const AUDIENCE: &str = "AUTH_AUDIENCE";
+
+impl AuthManagerBuilder {
+    /// A builder filled from environment variables (see [`env`](mod@self)), for further settings
+    /// before [`build`](Self::build).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup` (for tests,
+    /// or a configuration source of your own).
+    pub fn from_env_with(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        let seconds = |name: &'static str, default: Duration| -> Result<Duration, ConfigError> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .map(Duration::from_secs)
+                    .map_err(|_| {
+                        ConfigError::invalid(
+                            name,
+                            format!("`{v}` is not a whole number of seconds"),
+                        )
+                    }),
+            }
+        };
+        let issuer = var(ISSUER).ok_or_else(|| ConfigError::missing(ISSUER))?;
+        let algorithm = match var(ALGORITHM) {
+            None => Algorithm::HS256,
+            Some(name) => parse_algorithm(&name).ok_or_else(|| {
+                ConfigError::invalid(
+                    ALGORITHM,
+                    format!(
+                        "unknown algorithm `{name}`; expected one of HS256, HS384, HS512, RS256, \
+                         RS384, RS512, PS256, PS384, PS512, ES256, ES384, EdDSA"
+                    ),
+                )
+            })?,
+        };
+        let relabel = |e| Key::relabel(e, SECRET, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE);
+        let mut builder = AuthManagerBuilder::default()
+            .issuer(issuer)
+            .auth_max_age(seconds(AUTH_MAX_AGE, DEFAULT_AUTH_MAX_AGE)?)
+            .refresh_max_age(seconds(REFRESH_MAX_AGE, DEFAULT_REFRESH_MAX_AGE)?)
+            .leeway(seconds(LEEWAY, Duration::ZERO)?);
+        if let Some(audience) = var(AUDIENCE) {
+            builder = builder.audience(audience);
+        }
+        let is_hmac = matches!(
+            algorithm,
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
+        );
+        if is_hmac {
+            let secret = var(SECRET).ok_or_else(|| ConfigError::missing(SECRET))?;
+            Ok(builder.signing_key(Key::hmac(algorithm, secret).map_err(relabel)?))
+        } else {
+            let read = |name: &'static str| -> Result<Option<Vec<u8>>, ConfigError> {
+                let Some(path) = var(name) else {
+                    return Ok(None);
+                };
+                std::fs::read(&path)
+                    .map(Some)
+                    .map_err(|source| ConfigError::Io {
+                        setting: name.to_owned(),
+                        path,
+                        source,
+                    })
+            };
+            let public =
+                read(PUBLIC_KEY_FILE)?.ok_or_else(|| ConfigError::missing(PUBLIC_KEY_FILE))?;
+            Ok(match read(PRIVATE_KEY_FILE)? {
+                Some(private) => {
+                    builder.signing_key(Key::from_pem(algorithm, private, public).map_err(relabel)?)
+                }
+                None => builder
+                    .verification_key(Key::verifying_pem(algorithm, public).map_err(relabel)?),
+            })
+        }
+    }
+}
+
+/// Parses an algorithm name exactly as JOSE spells it.
+pub(crate) fn parse_algorithm(name: &str) -> Option<Algorithm> {
+    use Algorithm::*;
+    Some(match name {
+        "HS256" => HS256,
+        "HS384" => HS384,
+        "HS512" => HS512,
+        "RS256" => RS256,
+        "RS384" => RS384,
+        "RS512" => RS512,
+        "PS256" => PS256,
+        "PS384" => PS384,
+        "PS512" => PS512,
+        "ES256" => ES256,
+        "ES384" => ES384,
+        "EdDSA" => EdDSA,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    fn env_error(vars: &[(&str, &str)]) -> ConfigError {
+        match AuthManagerBuilder::from_env_with(env_of(vars)).and_then(|b| b.build()) {
+            Ok(_) => panic!("expected a configuration error for {vars:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn from_env_builds_an_hs256_manager() {
+        let manager = AuthManagerBuilder::from_env_with(env_of(&[
+            ("AUTH_ISSUER", "svc"),
+            ("AUTH_SECRET", SECRET),
+            ("AUTH_AUTH_MAX_AGE", "60"),
+        ]))
+        .and_then(|b| b.build())
+        .expect("valid configuration");
+        assert_eq!(manager.issuer(), "svc");
+        assert_eq!(manager.auth_max_age(), Duration::from_secs(60));
+        assert_eq!(manager.refresh_max_age(), DEFAULT_REFRESH_MAX_AGE);
+    }
+
+    #[test]
+    fn each_missing_or_bad_variable_is_named() {
+        assert_eq!(
+            env_error(&[("AUTH_SECRET", SECRET)]).setting(),
+            "AUTH_ISSUER"
+        );
+        assert_eq!(
+            env_error(&[("AUTH_ISSUER", "svc")]).setting(),
+            "AUTH_SECRET"
+        );
+        let weak = env_error(&[("AUTH_ISSUER", "svc"), ("AUTH_SECRET", "short")]);
+        assert!(matches!(weak, ConfigError::WeakSecret { .. }), "{weak:?}");
+        assert_eq!(weak.setting(), "AUTH_SECRET");
+        let alg = env_error(&[("AUTH_ISSUER", "svc"), ("AUTH_ALGORITHM", "none")]);
+        assert_eq!(alg.setting(), "AUTH_ALGORITHM");
+        assert!(
+            alg.to_string().contains("unknown algorithm `none`"),
+            "{alg}"
+        );
+        let age = env_error(&[
+            ("AUTH_ISSUER", "svc"),
+            ("AUTH_SECRET", SECRET),
+            ("AUTH_LEEWAY", "ten"),
+        ]);
+        assert_eq!(age.setting(), "AUTH_LEEWAY");
+        let zero = env_error(&[
+            ("AUTH_ISSUER", "svc"),
+            ("AUTH_SECRET", SECRET),
+            ("AUTH_REFRESH_MAX_AGE", "0"),
+        ]);
+        assert_eq!(zero.setting(), "refresh_max_age");
+        let public = env_error(&[("AUTH_ISSUER", "svc"), ("AUTH_ALGORITHM", "RS256")]);
+        assert_eq!(public.setting(), "AUTH_PUBLIC_KEY_FILE");
+        let file = env_error(&[
+            ("AUTH_ISSUER", "svc"),
+            ("AUTH_ALGORITHM", "ES256"),
+            ("AUTH_PUBLIC_KEY_FILE", "/nonexistent/key.pem"),
+        ]);
+        assert!(matches!(file, ConfigError::Io { .. }), "{file:?}");
+        assert_eq!(file.setting(), "AUTH_PUBLIC_KEY_FILE");
+    }
+}

@@ -1,0 +1,32 @@
+//! Tokens: what a token is ([`CurrentToken`], [`TokenKind`]), the keys that sign and
+//! verify it ([`Key`]), issuing ([`TokenBuilder`]), verification and its cache, where a
+//! request carries a token ([`TokenLocation`]) and the cookie that carries one.
+//!
+//! Nothing here knows about routes or handlers: the policy of a route lives in
+//! [`policy`](crate::policy), the extractors in `request`.
+//!
+//! May use: `error` (the refusal vocabulary) and `config::ConfigError` (key and name
+//! errors at start-up). Never `manager`, `policy` or `request`.
+
+mod cache;
+mod claims;
+pub(crate) mod cookie;
+mod der;
+mod issue;
+mod keys;
+mod location;
+mod verify;
+
+pub(crate) use self::{
+    claims::Lifetimes,
+    issue::Issuer,
+    location::TokenSources,
+    verify::{Policy, Validator},
+};
+pub use self::{
+    claims::{CurrentToken, TokenKind},
+    issue::{IssueError, REGISTERED_CLAIMS, TokenBuilder},
+    keys::Key,
+    location::TokenLocation,
+    verify::RevocationCheck,
+};
