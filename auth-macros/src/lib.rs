@@ -4,11 +4,14 @@
 //! implementation and has no other public API.
 
 mod ctxt;
+mod entries;
 mod expand;
 mod handler;
 mod model;
 mod parse;
+mod read;
 mod suggest;
+mod syntax;
 mod validate;
 
 use proc_macro::TokenStream;

@@ -45,6 +45,20 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+/// Names as a message lists them: `` `a`, `b`, `c` ``.
+pub(crate) fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A string as the user wrote it, quotes and escapes included.
+pub(crate) fn quote_str(s: &str) -> String {
+    format!("{s:?}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use auth_examples::{parity, quickstart};
+use auth_examples::{ports::parity, quickstart};
 use auth_runtime::Algorithm;
 use common::*;
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! `AUTH_SECRET` (HS*), `AUTH_ISSUER` (default `parity`), `AUTH_ALGORITHM` (default HS256),
 //! `AUTH_PRIVATE_KEY_FILE` / `AUTH_PUBLIC_KEY_FILE` (PEM, for the other algorithms).
 
-use auth_examples::{bind_address, parity, serve};
+use auth_examples::{bind_address, ports::parity, serve};
 
 #[tokio::main]
 async fn main() -> Result<(), String> {

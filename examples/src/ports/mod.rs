@@ -1,0 +1,7 @@
+//! One module per seed's README example, ported route for route (the product's contract
+//! lists the routes and answers of each). Each has a binary of the same name in
+//! `src/bin/`.
+//!
+//! - [`parity`](mod@parity), Flask_PyJWT.
+
+pub mod parity;
