@@ -10,7 +10,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("policy", &["token", "error"]),
     ("config", &["token", "error"]),
     ("manager", &["config", "token", "error"]),
-    ("request", &["manager", "policy", "config", "token", "error"]),
+    (
+        "request",
+        &["manager", "policy", "config", "token", "error"],
+    ),
 ];
 
 const WINGS: &[&str] = &["error", "token", "policy", "config", "manager", "request"];

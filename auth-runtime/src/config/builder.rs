@@ -14,7 +14,8 @@ use crate::{
     token::{CurrentToken, Key, Lifetimes, RevocationCheck, TokenLocation, TokenSources},
 };
 
-/// Builds an [`AuthManager`]. Start with [`AuthManager::builder`].
+/// Builds an [`AuthManager`](crate::AuthManager). Start with
+/// [`AuthManager::builder`](crate::AuthManager::builder).
 ///
 /// ```
 /// use std::time::Duration;

@@ -5,7 +5,7 @@
 //! and reported as a [`ConfigError`] that names the setting, so a bad deployment fails at
 //! start-up and not at its first request.
 //!
-//! Holds the builder (`builder`), the environment reader ([`env`]) and the error
+//! Holds the builder (`builder`), the environment reader ([`env`](mod@env)) and the error
 //! (`error`). The builder only collects and checks settings; the manager assembles
 //! itself from them, so this module never imports the manager.
 //!
