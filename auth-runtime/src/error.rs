@@ -7,13 +7,13 @@
 //! the variant itself, its [`Display`](std::fmt::Display) text and
 //! [`source`](std::error::Error::source).
 //!
-//! May use: `token::TokenKind` only. Every other module may use this one.
+//! May use: `token::TokenKind` and `store::StoreError` only. Every other module may use this one.
 
 use std::{fmt, sync::Arc};
 
 use axum::{http::StatusCode, response::Response};
 
-use crate::token::TokenKind;
+use crate::{store::StoreError, token::TokenKind};
 
 /// A function that replaces the response of a refused request (the Flask extensions'
 /// `unauthorized_handler` / error-handler hook). Set it with
@@ -25,7 +25,8 @@ pub type ErrorHandler = Arc<dyn Fn(&AuthError) -> Response + Send + Sync>;
 /// Produced by the `#[require_token]` guard, the [`CurrentToken`](crate::CurrentToken)
 /// extractor and [`AuthManager::verify`](crate::AuthManager::verify). Client mistakes are
 /// 4xx; the two server faults ([`AuthError::NotConfigured`],
-/// [`AuthError::MissingPathParameter`]) are 500 and logged at `error`.
+/// [`AuthError::MissingPathParameter`]) are 500 and a store that cannot answer
+/// ([`AuthError::StoreUnavailable`]) is 503, all logged at `error`.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AuthError {
@@ -93,6 +94,11 @@ pub enum AuthError {
         /// The path parameter the requirement names.
         name: &'static str,
     },
+    /// The token store (revocations, refresh families) could not answer within its
+    /// budget, so nothing can be accepted or recorded. 503 `temporarily_unavailable` with
+    /// `Retry-After`, logged at `error`; the store's error is the
+    /// [`source`](std::error::Error::source).
+    StoreUnavailable(StoreError),
 }
 
 impl AuthError {
@@ -104,6 +110,7 @@ impl AuthError {
             Self::NotConfigured | Self::MissingPathParameter { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            Self::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -115,7 +122,8 @@ impl AuthError {
             Self::MissingToken
             | Self::ClaimMismatch
             | Self::NotConfigured
-            | Self::MissingPathParameter { .. } => None,
+            | Self::MissingPathParameter { .. }
+            | Self::StoreUnavailable(_) => None,
             Self::MultipleTokens => Some("invalid_request"),
             Self::InsufficientScope => Some("insufficient_scope"),
             _ => Some("invalid_token"),
@@ -133,6 +141,7 @@ impl AuthError {
             Self::MissingToken => "missing_token",
             Self::ClaimMismatch => "forbidden",
             Self::NotConfigured | Self::MissingPathParameter { .. } => "server_error",
+            Self::StoreUnavailable(_) => "temporarily_unavailable",
             other => other.error_code().unwrap_or("invalid_token"),
         }
     }
@@ -146,6 +155,7 @@ impl AuthError {
             Self::ClaimMismatch => "the token does not grant access to this resource",
             Self::InsufficientScope => "the token does not carry the scope this route requires",
             Self::NotConfigured | Self::MissingPathParameter { .. } => "internal server error",
+            Self::StoreUnavailable(_) => "authentication is temporarily unavailable; retry shortly",
             _ => "the token is invalid or expired",
         }
     }
@@ -181,6 +191,7 @@ impl fmt::Display for AuthError {
                 f,
                 "the requirement binds path parameter `{name}`, which the matched route does not have"
             ),
+            Self::StoreUnavailable(e) => write!(f, "{e}"),
         }
     }
 }
@@ -189,6 +200,7 @@ impl std::error::Error for AuthError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Rejected(e) => Some(e),
+            Self::StoreUnavailable(e) => Some(e),
             _ => None,
         }
     }
@@ -215,6 +227,10 @@ mod tests {
         );
         assert!(AuthError::NotConfigured.is_server_fault());
         assert!(!AuthError::Revoked.is_server_fault());
+        let down = AuthError::StoreUnavailable(StoreError::Timeout);
+        assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(down.error_code(), None);
+        assert!(down.is_server_fault());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 // The crate is laid out by idea (ARCHITECTURE.md at the repository root has the map):
 // `token` (what a token is, keys, issuing, verification), `policy` (what a route
 // requires and the matching algebra), `config` (the builder and the environment),
-// `manager` (the façade that holds them), `request` (the guard, the layer, the
+// `store` (revocations and refresh families, memory or Redis), `manager` (the façade
+// that holds them, and the sessions), `request` (the guard, the layer, the
 // extractors, the responses), and `error` (why a request was refused).
 
 extern crate self as auth_runtime;
@@ -14,6 +15,7 @@ mod error;
 mod manager;
 mod policy;
 mod request;
+pub mod store;
 mod token;
 
 pub use auth_macros::require_token;
@@ -21,7 +23,7 @@ pub use auth_macros::require_token;
 pub use crate::{
     config::{AuthManagerBuilder, ConfigError},
     error::AuthError,
-    manager::AuthManager,
+    manager::{AuthManager, SessionError, TokenPair},
     policy::{matching, requirement, requirement::Requirement},
     request::{
         guard::{Guard, RequirementSpec, authorize},

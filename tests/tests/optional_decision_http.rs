@@ -130,6 +130,14 @@ fn cookie(token: &str) -> String {
     format!("Cookie: auth_token={token}")
 }
 
+/// The cookie a route reads: refresh routes have a cookie of their own.
+fn cookie_for(path: &str, token: &str) -> String {
+    match path {
+        "/refresh" => format!("Cookie: refresh_token={token}"),
+        _ => cookie(token),
+    }
+}
+
 fn bearer(token: &str) -> String {
     format!("Authorization: Bearer {token}")
 }
@@ -163,7 +171,7 @@ async fn the_route_still_decides_on_its_own_location() {
     let m = manager();
     let s = TestServer::start(app(), m.clone()).await;
     for (path, good) in cookie_routes(&m) {
-        let res = s.get(path, &[&cookie(&good)]).await;
+        let res = s.get(path, &[&cookie_for(path, &good)]).await;
         let expected = if path == "/user" {
             "user root"
         } else {
@@ -171,7 +179,9 @@ async fn the_route_still_decides_on_its_own_location() {
         };
         assert_eq!((res.status, res.body.as_str()), (200, expected), "{path}");
         // With a good cookie, a header token beside it changes nothing.
-        let res = s.get(path, &[&cookie(&good), &bearer(&mallory(&m))]).await;
+        let res = s
+            .get(path, &[&cookie_for(path, &good), &bearer(&mallory(&m))])
+            .await;
         assert_eq!(res.body, expected, "{path} with a stray header token");
     }
     // A present but failing token in the route's own location is still refused.
@@ -179,9 +189,15 @@ async fn the_route_still_decides_on_its_own_location() {
     s.get("/claims", &[&cookie(&bad)])
         .await
         .assert_refused(403, None, "forbidden");
-    s.get("/refresh", &[&cookie(&bad)])
+    s.get("/refresh", &[&cookie_for("/refresh", &bad)])
         .await
         .assert_invalid_token();
+    // A refresh token in the auth cookie is not where a refresh route looks.
+    let refresh = m.refresh_token("root").sign().unwrap();
+    assert_eq!(
+        s.get("/refresh", &[&cookie(&refresh)]).await.body,
+        "anonymous"
+    );
     s.get("/fresh", &[&cookie(&bad)])
         .await
         .assert_invalid_token();

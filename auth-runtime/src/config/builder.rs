@@ -7,10 +7,11 @@ use axum::response::Response;
 
 use super::{
     ConfigError, DEFAULT_AUTH_MAX_AGE, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_TOKEN_BYTES,
-    DEFAULT_REFRESH_MAX_AGE,
+    DEFAULT_REFRESH_GRACE, DEFAULT_REFRESH_MAX_AGE, DEFAULT_STORE_BUDGET,
 };
 use crate::{
     error::{AuthError, ErrorHandler},
+    store::{MemoryStore, Store, TokenStore},
     token::{CurrentToken, Key, Lifetimes, RevocationCheck, TokenLocation, TokenSources},
 };
 
@@ -40,12 +41,32 @@ pub struct AuthManagerBuilder {
     header_name: String,
     scheme: String,
     cookie_name: String,
+    refresh_cookie_name: String,
     query_parameter: String,
     locations: Vec<TokenLocation>,
     max_token_bytes: usize,
     cache_capacity: usize,
     error_handler: Option<ErrorHandler>,
     revocation: Option<RevocationCheck>,
+    store: Option<Store>,
+    store_budget: Duration,
+    refresh_grace: Duration,
+    fail_open: bool,
+}
+
+impl std::fmt::Debug for AuthManagerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthManagerBuilder")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("signing_key", &self.signing_key)
+            .field("verification_keys", &self.verification_keys)
+            .field("auth_max_age", &self.auth_max_age)
+            .field("refresh_max_age", &self.refresh_max_age)
+            .field("leeway", &self.leeway)
+            .field("store", &self.store.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for AuthManagerBuilder {
@@ -61,12 +82,17 @@ impl Default for AuthManagerBuilder {
             header_name: "authorization".into(),
             scheme: "Bearer".into(),
             cookie_name: "auth_token".into(),
+            refresh_cookie_name: "refresh_token".into(),
             query_parameter: "access_token".into(),
             locations: vec![TokenLocation::Header],
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
             cache_capacity: DEFAULT_CACHE_CAPACITY,
             error_handler: None,
             revocation: None,
+            store: None,
+            store_budget: DEFAULT_STORE_BUDGET,
+            refresh_grace: DEFAULT_REFRESH_GRACE,
+            fail_open: false,
         }
     }
 }
@@ -139,6 +165,45 @@ impl AuthManagerBuilder {
         self
     }
 
+    /// The cookie that carries refresh tokens where a refresh route reads cookies
+    /// (default `refresh_token`). It must differ from
+    /// [`cookie_name`](Self::cookie_name).
+    pub fn refresh_cookie_name(mut self, name: impl Into<String>) -> Self {
+        self.refresh_cookie_name = name.into();
+        self
+    }
+
+    /// The store that keeps revocations and refresh families (default: a
+    /// [`MemoryStore`] of this process). Give every instance of a service the same store
+    /// (`RedisStore`, feature `redis`) so a logout on one is seen by all.
+    pub fn store(mut self, store: impl TokenStore) -> Self {
+        self.store = Some(Store::new(store, DEFAULT_STORE_BUDGET));
+        self
+    }
+
+    /// How long one store call may take before the request answers 503 (default 250 ms).
+    pub fn store_budget(mut self, budget: Duration) -> Self {
+        self.store_budget = budget;
+        self
+    }
+
+    /// How long a spent refresh token may be presented again and get the same successor
+    /// (a lost response, two tabs refreshing at once; default 10 s). After it, presenting
+    /// it again revokes its whole family.
+    pub fn refresh_grace(mut self, grace: Duration) -> Self {
+        self.refresh_grace = grace;
+        self
+    }
+
+    /// Lets signed tokens through when the store cannot say whether they are revoked (an
+    /// outage), instead of answering 503. Off by default: a revoked token may be accepted
+    /// while the store is down. Every such request is logged at `warn`. Logins, refreshes
+    /// and logouts still answer 503: nothing is recorded that the store did not record.
+    pub fn accept_unchecked_revocations_during_outage(mut self) -> Self {
+        self.fail_open = true;
+        self
+    }
+
     /// The query parameter that carries the token where a route reads the query (default
     /// `access_token`). Tokens in URLs end up in logs: prefer a header or a cookie.
     pub fn query_parameter(mut self, name: impl Into<String>) -> Self {
@@ -208,6 +273,9 @@ impl AuthManagerBuilder {
                 return Err(ConfigError::invalid(setting, "must be at least one second"));
             }
         }
+        if self.store_budget.is_zero() {
+            return Err(ConfigError::invalid("store_budget", "must be positive"));
+        }
         if self.max_token_bytes == 0 {
             return Err(ConfigError::invalid("max_token_bytes", "must be positive"));
         }
@@ -215,6 +283,7 @@ impl AuthManagerBuilder {
             &self.header_name,
             self.scheme,
             self.cookie_name,
+            self.refresh_cookie_name,
             self.query_parameter,
             self.locations,
         )?;
@@ -251,6 +320,12 @@ impl AuthManagerBuilder {
             cache_capacity: self.cache_capacity,
             error_handler: self.error_handler,
             revocation: self.revocation,
+            store: self
+                .store
+                .unwrap_or_else(|| Store::new(MemoryStore::new(), DEFAULT_STORE_BUDGET))
+                .with_budget(self.store_budget),
+            refresh_grace: self.refresh_grace,
+            fail_open: self.fail_open,
         })
     }
 }
@@ -271,6 +346,10 @@ pub(crate) struct Settings {
     pub(crate) cache_capacity: usize,
     pub(crate) error_handler: Option<ErrorHandler>,
     pub(crate) revocation: Option<RevocationCheck>,
+    pub(crate) store: Store,
+    pub(crate) refresh_grace: Duration,
+    /// Accept signed tokens when the store cannot answer a revocation check.
+    pub(crate) fail_open: bool,
 }
 
 #[cfg(test)]

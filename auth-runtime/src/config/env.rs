@@ -28,6 +28,13 @@ pub const REFRESH_MAX_AGE: &str = "AUTH_REFRESH_MAX_AGE";
 pub const LEEWAY: &str = "AUTH_LEEWAY";
 /// The audience (`aud`). Default: none, and tokens carrying one are refused.
 pub const AUDIENCE: &str = "AUTH_AUDIENCE";
+/// The Redis that keeps revocations and refresh families
+/// (`redis://[:password@]host:port/db`), shared by every instance. Needs the `redis`
+/// feature. Default: none, and a [`MemoryStore`](crate::store::MemoryStore) of this
+/// process keeps them.
+pub const REDIS_URL: &str = "AUTH_REDIS_URL";
+/// The refresh rotation's grace window in seconds. Default 10.
+pub const REFRESH_GRACE: &str = "AUTH_REFRESH_GRACE";
 
 impl AuthManagerBuilder {
     /// A builder filled from environment variables (see [`env`](mod@self)), for further settings
@@ -77,6 +84,10 @@ impl AuthManagerBuilder {
         if let Some(audience) = var(AUDIENCE) {
             builder = builder.audience(audience);
         }
+        builder = builder.refresh_grace(seconds(REFRESH_GRACE, super::DEFAULT_REFRESH_GRACE)?);
+        if let Some(url) = var(REDIS_URL) {
+            builder = with_redis(builder, &url)?;
+        }
         let is_hmac = matches!(
             algorithm,
             Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512
@@ -108,6 +119,21 @@ impl AuthManagerBuilder {
             })
         }
     }
+}
+
+#[cfg(feature = "redis")]
+fn with_redis(builder: AuthManagerBuilder, url: &str) -> Result<AuthManagerBuilder, ConfigError> {
+    let store = crate::store::RedisStore::new(url)
+        .map_err(|e| e.rename_setting(|_| REDIS_URL.to_owned()))?;
+    Ok(builder.store(store))
+}
+
+#[cfg(not(feature = "redis"))]
+fn with_redis(_: AuthManagerBuilder, _: &str) -> Result<AuthManagerBuilder, ConfigError> {
+    Err(ConfigError::invalid(
+        REDIS_URL,
+        "this build has no Redis support: enable the `redis` feature of auth-runtime",
+    ))
 }
 
 /// Parses an algorithm name exactly as JOSE spells it.

@@ -9,7 +9,8 @@
 //! (`error`). The builder only collects and checks settings; the manager assembles
 //! itself from them, so this module never imports the manager.
 //!
-//! May use: `token` (keys, locations, the revocation hook), `error` (the error hook).
+//! May use: `token` (keys, locations, the revocation hook), `store`, `error` (the error
+//! hook).
 
 mod builder;
 pub mod env;
@@ -29,3 +30,7 @@ pub const DEFAULT_REFRESH_MAX_AGE: Duration = Duration::from_secs(604_800);
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// Default number of verified tokens kept in the cache.
 pub const DEFAULT_CACHE_CAPACITY: usize = 4096;
+/// Default time budget of one store call.
+pub const DEFAULT_STORE_BUDGET: Duration = Duration::from_millis(250);
+/// Default grace window of refresh rotation.
+pub const DEFAULT_REFRESH_GRACE: Duration = Duration::from_secs(10);

@@ -172,9 +172,11 @@ async fn decide<S: Send + Sync>(
     state: &S,
     requirement: &Requirement,
 ) -> Result<Option<CurrentToken>, AuthError> {
-    let found = manager.sources().find(parts, requirement.locations)?;
+    let found = manager
+        .sources()
+        .find(parts, requirement.locations, requirement.kind)?;
     let token = match found {
-        Some(raw) => manager.verify(raw)?,
+        Some(raw) => manager.authenticate(raw).await?,
         None if requirement.optional => return Ok(None),
         None => return Err(AuthError::MissingToken),
     };

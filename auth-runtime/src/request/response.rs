@@ -5,7 +5,7 @@ use axum::{
     Json,
     http::{
         HeaderValue,
-        header::{CACHE_CONTROL, WWW_AUTHENTICATE},
+        header::{CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE},
     },
     response::{IntoResponse, Response},
 };
@@ -13,7 +13,8 @@ use axum::{
 use crate::error::{AuthError, ErrorHandler};
 
 /// The default answer: the status of [`AuthError::status`], `WWW-Authenticate: Bearer`
-/// with the RFC 6750 error code where there is one, `Cache-Control: no-store`, and a JSON
+/// with the RFC 6750 error code where there is one (a 503 carries `Retry-After: 1`
+/// instead), `Cache-Control: no-store`, and a JSON
 /// body `{"error": "...", "message": "..."}` that never echoes the token.
 impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
@@ -31,6 +32,9 @@ impl IntoResponse for AuthError {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(value) = challenge.and_then(|c| HeaderValue::try_from(c).ok()) {
             headers.insert(WWW_AUTHENTICATE, value);
+        }
+        if matches!(self, AuthError::StoreUnavailable(_)) {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

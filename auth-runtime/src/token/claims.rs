@@ -125,6 +125,13 @@ impl CurrentToken {
         self.0.claims.get("jti").and_then(Value::as_str)
     }
 
+    /// The refresh family (`fam`) the token belongs to, if it was issued by
+    /// [`AuthManager::login`](crate::AuthManager::login) or a refresh: a logout or a
+    /// detected refresh reuse revokes the whole family.
+    pub fn family(&self) -> Option<&str> {
+        self.0.claims.get("fam").and_then(Value::as_str)
+    }
+
     /// Whether the token was minted at login rather than from a refresh token.
     pub fn is_fresh(&self) -> bool {
         self.0.claims.get("fresh") == Some(&Value::Bool(true))

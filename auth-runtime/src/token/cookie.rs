@@ -38,11 +38,23 @@ mod tests {
         let cookie = m.token_cookie(&refresh, TokenKind::Refresh);
         assert_eq!(
             cookie.to_str().unwrap(),
-            format!("session={refresh}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Strict")
+            format!(
+                "refresh_token={refresh}; Max-Age=604800; Path=/; HttpOnly; Secure; SameSite=Strict"
+            )
+        );
+        let auth = m.auth_token("alice").sign().unwrap();
+        assert_eq!(
+            m.token_cookie(&auth, TokenKind::Auth).to_str().unwrap(),
+            format!("session={auth}; Max-Age=3600; Path=/; HttpOnly; Secure; SameSite=Strict")
+        );
+        let [clear_auth, clear_refresh] = m.clear_token_cookies();
+        assert_eq!(
+            clear_auth.to_str().unwrap(),
+            "session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict"
         );
         assert_eq!(
-            m.clear_token_cookie().to_str().unwrap(),
-            "session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict"
+            clear_refresh.to_str().unwrap(),
+            "refresh_token=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Strict"
         );
     }
 
@@ -50,6 +62,6 @@ mod tests {
     fn text_a_header_cannot_carry_clears_the_cookie() {
         let m = manager();
         let cookie = m.token_cookie("bad\ntoken", TokenKind::Auth);
-        assert_eq!(cookie, m.clear_token_cookie());
+        assert_eq!(cookie, m.clear_token_cookies()[0]);
     }
 }

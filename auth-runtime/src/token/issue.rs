@@ -17,7 +17,7 @@ use super::{Key, Lifetimes, TokenKind};
 /// Claim names an application cannot set through [`TokenBuilder::claim`]: the library
 /// sets them itself.
 pub const REGISTERED_CLAIMS: &[&str] = &[
-    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "fresh",
+    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "type", "scope", "fresh", "fam",
 ];
 
 /// Why a token could not be issued.
@@ -106,6 +106,8 @@ pub struct TokenBuilder<'a> {
     scope: Option<Result<Value, serde_json::Error>>,
     claims: Vec<(String, Result<Value, serde_json::Error>)>,
     fresh: bool,
+    family: Option<String>,
+    jti: Option<String>,
 }
 
 /// What issuing needs: the claims every token carries and the key that signs.
@@ -161,6 +163,8 @@ impl Issuer {
             scope: None,
             claims: Vec::new(),
             fresh: false,
+            family: None,
+            jti: None,
         }
     }
 }
@@ -188,6 +192,29 @@ impl<'a> TokenBuilder<'a> {
         self
     }
 
+    /// Puts the token in refresh family `id` (the `fam` claim): a logout or a detected
+    /// refresh reuse revokes every token of the family.
+    pub(crate) fn family(mut self, id: &str) -> Self {
+        self.family = Some(id.to_owned());
+        self
+    }
+
+    /// Gives the token this `jti` rather than a random one (a rotated refresh token).
+    pub(crate) fn jti(mut self, jti: &str) -> Self {
+        self.jti = Some(jti.to_owned());
+        self
+    }
+
+    /// The subject the token is for.
+    pub(crate) fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The kind of token being built.
+    pub(crate) fn kind(&self) -> TokenKind {
+        self.kind
+    }
+
     /// Signs the token.
     pub fn sign(self) -> Result<String, IssueError> {
         let issuer = self.issuer;
@@ -203,7 +230,14 @@ impl<'a> TokenBuilder<'a> {
         claims.insert("iat".into(), now.into());
         claims.insert("exp".into(), now.saturating_add(max_age).into());
         claims.insert("type".into(), self.kind.as_str().into());
-        claims.insert("jti".into(), new_jti()?.into());
+        let jti = match self.jti {
+            Some(jti) => jti,
+            None => new_id()?,
+        };
+        claims.insert("jti".into(), jti.into());
+        if let Some(family) = self.family {
+            claims.insert("fam".into(), family.into());
+        }
         if let Some(aud) = &issuer.audience {
             claims.insert("aud".into(), aud.clone().into());
         }
@@ -242,8 +276,8 @@ impl<'a> TokenBuilder<'a> {
     }
 }
 
-/// 128 random bits, base64url: unique per token, a revocation key.
-fn new_jti() -> Result<String, IssueError> {
+/// 128 random bits, base64url: unique per token or family, a revocation key.
+pub(crate) fn new_id() -> Result<String, IssueError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(IssueError::Random)?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))

@@ -13,6 +13,7 @@
 
 use axum::http::{HeaderMap, HeaderName, header::COOKIE, request::Parts};
 
+use super::TokenKind;
 use crate::{config::ConfigError, error::AuthError};
 
 /// A place a route reads its token from.
@@ -43,6 +44,7 @@ pub(crate) struct TokenSources {
     header_name: HeaderName,
     scheme: String,
     cookie_name: String,
+    refresh_cookie_name: String,
     query_parameter: String,
     default_locations: Vec<TokenLocation>,
 }
@@ -53,6 +55,7 @@ impl TokenSources {
         header_name: &str,
         scheme: String,
         cookie_name: String,
+        refresh_cookie_name: String,
         query_parameter: String,
         default_locations: Vec<TokenLocation>,
     ) -> Result<Self, ConfigError> {
@@ -72,6 +75,7 @@ impl TokenSources {
         }
         for (setting, name) in [
             ("cookie_name", &cookie_name),
+            ("refresh_cookie_name", &refresh_cookie_name),
             ("query_parameter", &query_parameter),
         ] {
             if name.is_empty() || !name.bytes().all(is_tchar) {
@@ -81,26 +85,38 @@ impl TokenSources {
                 ));
             }
         }
+        if cookie_name == refresh_cookie_name {
+            return Err(ConfigError::invalid(
+                "refresh_cookie_name",
+                "must differ from `cookie_name`: auth and refresh tokens travel in cookies of their own",
+            ));
+        }
         Ok(Self {
             header_name,
             scheme,
             cookie_name,
+            refresh_cookie_name,
             query_parameter,
             default_locations,
         })
     }
 
-    /// The name of the cookie that carries tokens.
-    pub(crate) fn cookie_name(&self) -> &str {
-        &self.cookie_name
+    /// The name of the cookie that carries tokens of `kind`.
+    pub(crate) fn cookie_name(&self, kind: TokenKind) -> &str {
+        match kind {
+            TokenKind::Auth => &self.cookie_name,
+            TokenKind::Refresh => &self.refresh_cookie_name,
+        }
     }
 
     /// The one token the request carries in `locations` (the manager's defaults when
-    /// empty), `None` when it carries none.
+    /// empty), `None` when it carries none. A cookie is read under the name of `kind`'s
+    /// cookie.
     pub(crate) fn find<'a>(
         &self,
         parts: &'a Parts,
         locations: &[TokenLocation],
+        kind: TokenKind,
     ) -> Result<Option<&'a str>, AuthError> {
         let locations = if locations.is_empty() {
             &self.default_locations[..]
@@ -111,7 +127,7 @@ impl TokenSources {
         for location in locations {
             let token = match location {
                 TokenLocation::Header => self.in_header(&parts.headers)?,
-                TokenLocation::Cookie => self.in_cookie(&parts.headers)?,
+                TokenLocation::Cookie => self.in_cookie(&parts.headers, self.cookie_name(kind))?,
                 TokenLocation::Query => self.in_query(parts.uri.query())?,
             };
             if token.is_some() {
@@ -152,8 +168,12 @@ impl TokenSources {
         check_token(token).map(Some)
     }
 
-    fn in_cookie<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
-        let name = self.cookie_name.as_bytes();
+    fn in_cookie<'a>(
+        &self,
+        headers: &'a HeaderMap,
+        name: &str,
+    ) -> Result<Option<&'a str>, AuthError> {
+        let name = name.as_bytes();
         let mut found = None;
         for header in headers.get_all(COOKIE) {
             for pair in header.as_bytes().split(|b| *b == b';') {
@@ -254,6 +274,7 @@ mod tests {
             header_name: HeaderName::from_static("authorization"),
             scheme: "Bearer".into(),
             cookie_name: "auth_token".into(),
+            refresh_cookie_name: "refresh_token".into(),
             query_parameter: "access_token".into(),
             default_locations: default.to_vec(),
         }
@@ -270,7 +291,7 @@ mod tests {
     fn header(value: &[u8]) -> Result<Option<String>, AuthError> {
         let p = parts("/", &[("authorization", value)]);
         sources(&[TokenLocation::Header])
-            .find(&p, &[])
+            .find(&p, &[], TokenKind::Auth)
             .map(|t| t.map(str::to_owned))
     }
 
@@ -328,7 +349,7 @@ mod tests {
             ],
         );
         assert!(matches!(
-            sources(&[TokenLocation::Header]).find(&p, &[]),
+            sources(&[TokenLocation::Header]).find(&p, &[], TokenKind::Auth),
             Err(AuthError::MultipleTokens)
         ));
     }
@@ -337,7 +358,7 @@ mod tests {
     fn cookies_are_found_once_across_headers() {
         let s = sources(&[TokenLocation::Cookie]);
         let p = parts("/", &[("cookie", b"a=1; auth_token=x.y.z; b=2")]);
-        assert_eq!(s.find(&p, &[]).unwrap(), Some("x.y.z"));
+        assert_eq!(s.find(&p, &[], TokenKind::Auth).unwrap(), Some("x.y.z"));
         let p = parts(
             "/",
             &[
@@ -345,39 +366,57 @@ mod tests {
                 ("cookie", b"auth_token=q.r.s"),
             ],
         );
-        assert!(matches!(s.find(&p, &[]), Err(AuthError::MultipleTokens)));
+        assert!(matches!(
+            s.find(&p, &[], TokenKind::Auth),
+            Err(AuthError::MultipleTokens)
+        ));
         let p = parts("/", &[("cookie", b"auth_token=x.y.z; auth_token=q.r.s")]);
-        assert!(matches!(s.find(&p, &[]), Err(AuthError::MultipleTokens)));
+        assert!(matches!(
+            s.find(&p, &[], TokenKind::Auth),
+            Err(AuthError::MultipleTokens)
+        ));
         let p = parts("/", &[("cookie", b"auth_token=\"x.y.z\"")]);
         assert!(matches!(
-            s.find(&p, &[]),
+            s.find(&p, &[], TokenKind::Auth),
             Err(AuthError::MalformedCredentials)
         ));
         let p = parts("/", &[("cookie", b"xauth_token=x.y.z")]);
-        assert_eq!(s.find(&p, &[]).unwrap(), None);
+        assert_eq!(s.find(&p, &[], TokenKind::Auth).unwrap(), None);
+        // Each kind has its own cookie: a refresh route never reads the auth cookie.
+        let p = parts("/", &[("cookie", b"auth_token=a.b.c; refresh_token=r.s.t")]);
+        assert_eq!(s.find(&p, &[], TokenKind::Auth).unwrap(), Some("a.b.c"));
+        assert_eq!(s.find(&p, &[], TokenKind::Refresh).unwrap(), Some("r.s.t"));
+        let p = parts("/", &[("cookie", b"auth_token=a.b.c")]);
+        assert_eq!(s.find(&p, &[], TokenKind::Refresh).unwrap(), None);
     }
 
     #[test]
     fn query_parameters_are_exact_and_unique() {
         let s = sources(&[TokenLocation::Query]);
         assert_eq!(
-            s.find(&parts("/?access_token=a.b.c", &[]), &[]).unwrap(),
+            s.find(&parts("/?access_token=a.b.c", &[]), &[], TokenKind::Auth)
+                .unwrap(),
             Some("a.b.c")
         );
         assert_eq!(
-            s.find(&parts("/?ACCESS_TOKEN=a.b.c", &[]), &[]).unwrap(),
+            s.find(&parts("/?ACCESS_TOKEN=a.b.c", &[]), &[], TokenKind::Auth)
+                .unwrap(),
             None
         );
         assert!(matches!(
-            s.find(&parts("/?access_token=a&access_token=b", &[]), &[]),
+            s.find(
+                &parts("/?access_token=a&access_token=b", &[]),
+                &[],
+                TokenKind::Auth
+            ),
             Err(AuthError::MultipleTokens)
         ));
         assert!(matches!(
-            s.find(&parts("/?access_token=", &[]), &[]),
+            s.find(&parts("/?access_token=", &[]), &[], TokenKind::Auth),
             Err(AuthError::MalformedCredentials)
         ));
         assert!(matches!(
-            s.find(&parts("/?access_token=a%2Eb.c", &[]), &[]),
+            s.find(&parts("/?access_token=a%2Eb.c", &[]), &[], TokenKind::Auth),
             Err(AuthError::MalformedCredentials)
         ));
     }
@@ -386,12 +425,17 @@ mod tests {
     fn query_is_not_read_unless_asked() {
         let s = sources(&[TokenLocation::Header]);
         assert_eq!(
-            s.find(&parts("/?access_token=a.b.c", &[]), &[]).unwrap(),
+            s.find(&parts("/?access_token=a.b.c", &[]), &[], TokenKind::Auth)
+                .unwrap(),
             None
         );
         assert_eq!(
-            s.find(&parts("/?access_token=a.b.c", &[]), &[TokenLocation::Query])
-                .unwrap(),
+            s.find(
+                &parts("/?access_token=a.b.c", &[]),
+                &[TokenLocation::Query],
+                TokenKind::Auth
+            )
+            .unwrap(),
             Some("a.b.c")
         );
     }
@@ -406,6 +450,9 @@ mod tests {
                 ("cookie", b"auth_token=a.b.c"),
             ],
         );
-        assert!(matches!(s.find(&p, &[]), Err(AuthError::MultipleTokens)));
+        assert!(matches!(
+            s.find(&p, &[], TokenKind::Auth),
+            Err(AuthError::MultipleTokens)
+        ));
     }
 }

@@ -19,7 +19,7 @@ mod verify;
 
 pub(crate) use self::{
     claims::Lifetimes,
-    issue::Issuer,
+    issue::{Issuer, new_id},
     location::TokenSources,
     verify::{Policy, Validator},
 };

@@ -264,6 +264,9 @@ impl Validator {
         if claims.get("jti").is_some_and(|j| !j.is_string()) {
             return Err(invalid("jti"));
         }
+        if claims.get("fam").is_some_and(|f| !f.is_string()) {
+            return Err(invalid("fam"));
+        }
         if claims.get("fresh").is_some_and(|f| !f.is_boolean()) {
             return Err(invalid("fresh"));
         }

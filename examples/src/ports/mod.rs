@@ -3,5 +3,7 @@
 //! `src/bin/`.
 //!
 //! - [`parity`](mod@parity), Flask_PyJWT.
+//! - [`sessions`](mod@sessions), the real application: login, rotation, logout.
 
 pub mod parity;
+pub mod sessions;

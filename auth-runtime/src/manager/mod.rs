@@ -5,16 +5,22 @@
 //! `token::location`), and the manager assembles them from the checked
 //! [`Settings`](crate::config::Settings) of its builder.
 //!
-//! May use: `config`, `token`, `error`. Never `request` (which uses the manager).
+//! The sessions (login, refresh with rotation, logout) are in `session`.
+//!
+//! May use: `config`, `store`, `token`, `error`. Never `request` (which uses the manager).
+
+mod session;
 
 use std::{sync::Arc, time::Duration};
 
 use axum::http::HeaderValue;
 use jsonwebtoken::Algorithm;
 
+pub use self::session::{SessionError, TokenPair};
 use crate::{
     config::{AuthManagerBuilder, ConfigError, Settings},
     error::{AuthError, ErrorHandler},
+    store::{Store, StoreKey},
     token::{
         CurrentToken, Issuer, Lifetimes, Policy, TokenBuilder, TokenKind, TokenSources, Validator,
         cookie::set_cookie,
@@ -54,6 +60,9 @@ struct Inner {
     audience: Option<String>,
     leeway: u64,
     error_handler: Option<ErrorHandler>,
+    store: Store,
+    refresh_grace: Duration,
+    fail_open: bool,
 }
 
 impl std::fmt::Debug for AuthManager {
@@ -126,6 +135,9 @@ impl AuthManager {
                 audience: settings.audience,
                 leeway: settings.leeway,
                 error_handler: settings.error_handler,
+                store: settings.store,
+                refresh_grace: settings.refresh_grace,
+                fail_open: settings.fail_open,
             }),
         };
         manager.self_test()?;
@@ -168,14 +180,44 @@ impl AuthManager {
     }
 
     /// Verifies a token: size, key, signature, algorithm, time claims, issuer, audience,
-    /// claim types, lifetime and revocation. It does not check the token's kind or any
-    /// route requirement: the guard does that.
+    /// claim types, lifetime and the [`is_revoked`](AuthManagerBuilder::is_revoked) hook.
+    /// It does not check the token's kind or any route requirement (the guard does), nor
+    /// the store's revocations, which need an `await`: use
+    /// [`authenticate`](Self::authenticate) for that.
     ///
     /// A token verified before is served from the cache (when it is on) without its
     /// signature being checked again, but its expiry and revocation are checked on every
     /// call.
     pub fn verify(&self, token: &str) -> Result<CurrentToken, AuthError> {
         self.inner.validator.verify(token)
+    }
+
+    /// [`verify`](Self::verify), then the store: a token that was logged out (its `jti`)
+    /// or whose refresh family was revoked is refused with [`AuthError::Revoked`]. What
+    /// every guard runs.
+    ///
+    /// # Errors
+    ///
+    /// The verification's [`AuthError`], [`AuthError::Revoked`], or
+    /// [`AuthError::StoreUnavailable`] (503) when the store cannot answer within its
+    /// budget, unless
+    /// [`accept_unchecked_revocations_during_outage`](AuthManagerBuilder::accept_unchecked_revocations_during_outage)
+    /// is set.
+    pub async fn authenticate(&self, token: &str) -> Result<CurrentToken, AuthError> {
+        let token = self.verify(token)?;
+        let ids = revocation_keys(&token);
+        if ids.is_empty() {
+            return Ok(token);
+        }
+        match self.inner.store.any_revoked(&ids).await {
+            Ok(false) => Ok(token),
+            Ok(true) => Err(AuthError::Revoked),
+            Err(error) if self.inner.fail_open => {
+                tracing::warn!(%error, "token store down: accepting a signed token unchecked for revocation");
+                Ok(token)
+            }
+            Err(error) => Err(AuthError::StoreUnavailable(error)),
+        }
     }
 
     /// A `Set-Cookie` value that stores `token` in the configured cookie
@@ -197,15 +239,22 @@ impl AuthManager {
     /// ```
     pub fn token_cookie(&self, token: &str, kind: TokenKind) -> HeaderValue {
         set_cookie(
-            self.inner.sources.cookie_name(),
+            self.inner.sources.cookie_name(kind),
             token,
             self.inner.lifetimes.max_age(kind),
         )
     }
 
-    /// A `Set-Cookie` value that deletes the token cookie (log out).
-    pub fn clear_token_cookie(&self) -> HeaderValue {
-        set_cookie(self.inner.sources.cookie_name(), "", 0)
+    /// The `Set-Cookie` values that delete both token cookies, auth and refresh (log out).
+    /// Send both: `headers.append(SET_COOKIE, value)` for each.
+    pub fn clear_token_cookies(&self) -> [HeaderValue; 2] {
+        [TokenKind::Auth, TokenKind::Refresh]
+            .map(|kind| set_cookie(self.inner.sources.cookie_name(kind), "", 0))
+    }
+
+    /// The store that keeps revocations and refresh families.
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
     }
 
     /// Where this manager looks for tokens.
@@ -241,4 +290,14 @@ impl AuthManager {
                 )
             })
     }
+}
+
+/// The store keys that revoke `token`: its own `jti` and its refresh family.
+fn revocation_keys(token: &CurrentToken) -> Vec<StoreKey> {
+    token
+        .jti()
+        .map(StoreKey::token)
+        .into_iter()
+        .chain(token.family().map(StoreKey::family))
+        .collect()
 }

@@ -1,0 +1,124 @@
+//! The store as the manager holds it: type-erased, every call under a time budget.
+
+use std::{any::TypeId, future::Future, pin::Pin, sync::Arc, time::Duration};
+
+use super::{MemoryStore, Rotation, StoreError, StoreKey, TokenStore};
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// [`TokenStore`] with boxed futures, so the manager can hold any store behind one
+/// pointer without becoming generic.
+trait DynTokenStore: Send + Sync {
+    fn revoke<'a>(&'a self, id: &'a StoreKey, until: u64) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn any_revoked<'a>(&'a self, ids: &'a [StoreKey]) -> BoxFuture<'a, Result<bool, StoreError>>;
+    fn begin_family<'a>(
+        &'a self,
+        family: &'a StoreKey,
+        current: &'a StoreKey,
+        until: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn rotate<'a>(
+        &'a self,
+        family: &'a StoreKey,
+        presented: &'a StoreKey,
+        next: &'a StoreKey,
+        grace: Duration,
+    ) -> BoxFuture<'a, Result<Rotation, StoreError>>;
+}
+
+impl<T: TokenStore> DynTokenStore for T {
+    fn revoke<'a>(&'a self, id: &'a StoreKey, until: u64) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(TokenStore::revoke(self, id, until))
+    }
+
+    fn any_revoked<'a>(&'a self, ids: &'a [StoreKey]) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(TokenStore::any_revoked(self, ids))
+    }
+
+    fn begin_family<'a>(
+        &'a self,
+        family: &'a StoreKey,
+        current: &'a StoreKey,
+        until: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(TokenStore::begin_family(self, family, current, until))
+    }
+
+    fn rotate<'a>(
+        &'a self,
+        family: &'a StoreKey,
+        presented: &'a StoreKey,
+        next: &'a StoreKey,
+        grace: Duration,
+    ) -> BoxFuture<'a, Result<Rotation, StoreError>> {
+        Box::pin(TokenStore::rotate(self, family, presented, next, grace))
+    }
+}
+
+/// The manager's store: any [`TokenStore`], each call bounded by `budget`.
+#[derive(Clone)]
+pub(crate) struct Store {
+    inner: Arc<dyn DynTokenStore>,
+    budget: Duration,
+    /// Whether calls can wait on anything (a network); the in-memory store never does, so
+    /// its calls skip the timer.
+    can_wait: bool,
+}
+
+impl Store {
+    pub(crate) fn new<T: TokenStore>(store: T, budget: Duration) -> Self {
+        let local = TypeId::of::<T>() == TypeId::of::<MemoryStore>()
+            || TypeId::of::<T>() == TypeId::of::<Arc<MemoryStore>>();
+        Self {
+            inner: Arc::new(store),
+            budget,
+            can_wait: !local,
+        }
+    }
+
+    /// The same store with another budget.
+    pub(crate) fn with_budget(self, budget: Duration) -> Self {
+        Self { budget, ..self }
+    }
+
+    async fn bounded<T>(
+        &self,
+        call: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        if !self.can_wait {
+            return call.await;
+        }
+        tokio::time::timeout(self.budget, call)
+            .await
+            .unwrap_or(Err(StoreError::Timeout))
+    }
+
+    pub(crate) async fn revoke(&self, id: &StoreKey, until: u64) -> Result<(), StoreError> {
+        self.bounded(self.inner.revoke(id, until)).await
+    }
+
+    pub(crate) async fn any_revoked(&self, ids: &[StoreKey]) -> Result<bool, StoreError> {
+        self.bounded(self.inner.any_revoked(ids)).await
+    }
+
+    pub(crate) async fn begin_family(
+        &self,
+        family: &StoreKey,
+        current: &StoreKey,
+        until: u64,
+    ) -> Result<(), StoreError> {
+        self.bounded(self.inner.begin_family(family, current, until))
+            .await
+    }
+
+    pub(crate) async fn rotate(
+        &self,
+        family: &StoreKey,
+        presented: &StoreKey,
+        next: &StoreKey,
+        grace: Duration,
+    ) -> Result<Rotation, StoreError> {
+        self.bounded(self.inner.rotate(family, presented, next, grace))
+            .await
+    }
+}
