@@ -80,7 +80,12 @@ async fn a_family_rotates_and_a_reuse_revokes_it(store: Arc<impl TokenStore>) {
             .unwrap(),
         Rotation::Reused
     );
-    assert!(store.any_revoked(std::slice::from_ref(&family)).await.unwrap());
+    assert!(
+        store
+            .any_revoked(std::slice::from_ref(&family))
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store
             .rotate(&family, &key("r4"), &key("r6"), grace)
