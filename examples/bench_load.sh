@@ -11,7 +11,9 @@
 # - every request carries the same Authorization header, /open included;
 # - each round runs the three routes back to back (interleaved), after a warm-up;
 #   the ratio is taken per round and the median of the rounds is reported.
-# Environment: ALGS (default "HS256 RS256 ES256 EdDSA"), CONNS (default 16), PORT (3999).
+# Environment: ALGS (default "HS256 RS256 ES256 EdDSA"), CONNS (default 16), PORT (3999),
+# STORE ("memory", the default, or "redis": revocations checked in a redis-server started
+# here on PORT+1, pinned to CPU 1 beside wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +28,26 @@ if ! command -v wrk >/dev/null; then
     echo "wrk not found; installing it (Debian package)" >&2
     apt-get update -qq && apt-get install -y -qq wrk
 fi
-cargo build --release --bin bench_server >&2
+STORE=${STORE:-memory}
+case $STORE in
+    memory) ;;
+    redis)
+        if ! command -v redis-server >/dev/null; then
+            echo "redis-server not found; installing it (Debian package)" >&2
+            apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server
+        fi
+        REDIS_PORT=$((PORT + 1))
+        taskset -c 1 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no >/dev/null &
+        redis=$!
+        trap 'kill $redis 2>/dev/null || true' EXIT
+        export AUTH_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/"
+        ;;
+    *) echo "STORE must be memory or redis" >&2; exit 2 ;;
+esac
+# One build for both stores: without AUTH_REDIS_URL the server keeps the in-memory store.
+cargo build --release --features redis --bin bench_server >&2
 BIN=target/release/bench_server
+echo "store: $STORE" >&2
 
 rps() { # route token -> requests per second
     taskset -c 1 wrk -t1 -c"$CONNS" -d"$2"s -H "Authorization: Bearer $3" "http://127.0.0.1:$PORT$1" |
@@ -47,7 +67,7 @@ for alg in $ALGS; do
     log=$(mktemp)
     AUTH_ALGORITHM=$alg BIND=127.0.0.1:$PORT WORKERS=1 taskset -c 0 "$BIN" >"$log" 2>&1 &
     server=$!
-    trap 'kill $server 2>/dev/null || true' EXIT
+    trap 'kill $server ${redis:-} 2>/dev/null || true' EXIT
     for _ in $(seq 50); do grep -q '^listening' "$log" && break; sleep 0.1; done
     token=$(sed -n 's/^TOKEN=//p' "$log")
     user_token=$(sed -n 's/^USER_TOKEN=//p' "$log")
