@@ -283,3 +283,81 @@ async fn no_token_text_ever_becomes_a_redis_key() {
         assert!(plain, "{key:?}");
     }
 }
+
+/// How many times Redis has run `command` so far.
+async fn calls(connection: &mut ::redis::aio::MultiplexedConnection, command: &str) -> u64 {
+    let info: String = ::redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(connection)
+        .await
+        .unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix(&format!("cmdstat_{command}:calls=")))
+        .and_then(|rest| rest.split(',').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revocation_checks_are_answered_by_the_replica_without_a_round_trip() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let store = || RedisStore::new(&server.url()).unwrap();
+    let (a, b) = (store(), store());
+    // Revoked before `b` starts: `b` learns it from its snapshot.
+    a.revoke(&key("early"), now() + 600).await.unwrap();
+    assert!(!b.any_revoked(&[key("nothing")]).await.unwrap());
+    let client = ::redis::Client::open(server.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    // Let `b`'s replica confirm its subscription.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    let mut before = calls(&mut connection, "exists").await;
+    loop {
+        b.any_revoked(&[key("probe")]).await.unwrap();
+        let after = calls(&mut connection, "exists").await;
+        if after == before {
+            break;
+        }
+        before = after;
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the replica never took over"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        b.any_revoked(&[key("early")]).await.unwrap(),
+        "from the snapshot"
+    );
+    for _ in 0..50 {
+        assert!(!b.any_revoked(&[key("late")]).await.unwrap());
+    }
+    // Revoked on `a` after `b` follows: `b` sees it through pub/sub, within a second.
+    a.revoke(&key("late"), now() + 600).await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    while !b.any_revoked(&[key("late")]).await.unwrap() {
+        assert!(std::time::Instant::now() < deadline, "seen within a second");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        calls(&mut connection, "exists").await,
+        before,
+        "every check above was answered locally"
+    );
+    // A family revoked by a detected reuse travels the same way.
+    let family = StoreKey::family("replicated");
+    a.begin_family(&family, &key("r1"), now() + 600)
+        .await
+        .unwrap();
+    a.rotate(&family, &key("r1"), &key("r2"), Duration::ZERO)
+        .await
+        .unwrap();
+    a.rotate(&family, &key("r1"), &key("r3"), Duration::ZERO)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    while !b.any_revoked(std::slice::from_ref(&family)).await.unwrap() {
+        assert!(std::time::Instant::now() < deadline, "seen within a second");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

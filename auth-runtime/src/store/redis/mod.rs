@@ -8,15 +8,24 @@
 //! reads Redis's clock (`TIME`) for the grace window, so instances need not agree on the
 //! time.
 //!
+//! Revocation checks are answered from a local replica kept current through pub/sub
+//! (`replica`), so a guarded route costs no round trip to Redis; while the replica is not
+//! current (starting, reconnecting) each check asks Redis itself. A revocation is refused
+//! on every instance within a second.
+//!
 //! The connection is made on first use, so the application starts while Redis is down
 //! (its requests answer 503 until Redis is back), and it reconnects by itself. Use a Redis
 //! with persistence and `maxmemory-policy noeviction`: an evicted or lost revocation
 //! brings a revoked token back.
 
-use std::time::Duration;
+mod replica;
+
+use std::{sync::Arc, time::Duration};
 
 use redis::{AsyncCommands, Client, Script, aio::ConnectionManager};
 use tokio::sync::OnceCell;
+
+use self::replica::{Keys, Replica, message};
 
 use super::{Rotation, StoreError, StoreKey, TokenStore};
 use crate::config::ConfigError;
@@ -71,6 +80,7 @@ pub struct RedisStore {
     connection: OnceCell<ConnectionManager>,
     options: RedisOptions,
     rotate: Script,
+    replica: Arc<Replica>,
 }
 
 impl std::fmt::Debug for RedisStore {
@@ -87,8 +97,9 @@ impl std::fmt::Debug for RedisStore {
 }
 
 /// Spends a refresh token of a family. KEYS: the family hash, the family's revocation
-/// key. ARGV: presented, next, grace in ms. A reuse revokes the family for as long as it
-/// had to live.
+/// key, the revocation channel. ARGV: presented, next, grace in ms, the family's store
+/// key. A reuse revokes the family for as long as it had to live, and says so on the
+/// channel.
 const ROTATE: &str = r#"
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'unknown'} end
 local cur = redis.call('HGET', KEYS[1], 'cur')
@@ -106,7 +117,9 @@ if prev == ARGV[1] and now_ms < prev_until then
 end
 local ttl = redis.call('TTL', KEYS[1])
 if ttl < 1 then ttl = 1 end
-redis.call('SET', KEYS[2], '1', 'EX', ttl)
+local untl = tonumber(t[1]) + ttl
+redis.call('SET', KEYS[2], untl, 'EXAT', untl)
+redis.call('PUBLISH', KEYS[3], ARGV[4] .. ' ' .. untl)
 redis.call('DEL', KEYS[1])
 return {'reused'}
 "#;
@@ -136,6 +149,7 @@ impl RedisStore {
             connection: OnceCell::new(),
             options,
             rotate: Script::new(ROTATE),
+            replica: Arc::new(Replica::default()),
         })
     }
 
@@ -157,6 +171,22 @@ impl RedisStore {
     fn key(&self, kind: &str, key: &StoreKey) -> String {
         format!("{}{kind}:{}", self.options.prefix, key.as_str())
     }
+
+    fn channel(&self) -> String {
+        format!("{}revocations", self.options.prefix)
+    }
+
+    /// The connection, with the replica following revocations from now on.
+    async fn following(&self) -> Result<ConnectionManager, StoreError> {
+        let connection = self.connection().await?;
+        let keys = Keys {
+            channel: self.channel(),
+            revoked: format!("{}rev:", self.options.prefix),
+        };
+        self.replica
+            .start(self.client.clone(), connection.clone(), keys);
+        Ok(connection)
+    }
 }
 
 fn unavailable(error: redis::RedisError) -> StoreError {
@@ -173,22 +203,33 @@ impl TokenStore for RedisStore {
             // Already over: nothing a revocation could still refuse.
             return Ok(());
         }
-        let mut connection = self.connection().await?;
-        redis::cmd("SET")
+        let mut connection = self.following().await?;
+        redis::pipe()
+            .atomic()
+            .cmd("SET")
             .arg(self.key("rev", id))
-            .arg(1)
+            .arg(until)
             .arg("EXAT")
             .arg(until)
+            .ignore()
+            .publish(self.channel(), message(id.as_str(), until))
+            .ignore()
             .query_async::<()>(&mut connection)
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        self.replica.insert(id.as_str().to_owned(), until);
+        Ok(())
     }
 
     async fn any_revoked(&self, ids: &[StoreKey]) -> Result<bool, StoreError> {
         if ids.is_empty() {
             return Ok(false);
         }
-        let mut connection = self.connection().await?;
+        let mut connection = self.following().await?;
+        let local: Vec<String> = ids.iter().map(|id| id.as_str().to_owned()).collect();
+        if let Some(revoked) = self.replica.any_revoked(&local) {
+            return Ok(revoked);
+        }
         let keys: Vec<String> = ids.iter().map(|id| self.key("rev", id)).collect();
         let found: u64 = connection.exists(keys).await.map_err(unavailable)?;
         Ok(found > 0)
@@ -220,15 +261,17 @@ impl TokenStore for RedisStore {
         next: &StoreKey,
         grace: Duration,
     ) -> Result<Rotation, StoreError> {
-        let mut connection = self.connection().await?;
+        let mut connection = self.following().await?;
         let family_key = self.key("fam", family);
         let answer: Vec<String> = self
             .rotate
             .key(&family_key)
             .key(self.key("rev", family))
+            .key(self.channel())
             .arg(presented.as_str())
             .arg(next.as_str())
             .arg(u64::try_from(grace.as_millis()).unwrap_or(u64::MAX))
+            .arg(family.as_str())
             .invoke_async(&mut connection)
             .await
             .map_err(unavailable)?;
