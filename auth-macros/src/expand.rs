@@ -86,7 +86,10 @@ fn guard_impl(args: TokenStream, block: syn::ItemImpl, mut cx: Ctxt) -> TokenStr
             syn::Meta::Path(_) => TokenStream::new(),
             syn::Meta::List(list) => list.tokens,
             syn::Meta::NameValue(nv) => {
-                cx.error(nv.span(), "write `#[require_token]` or `#[require_token(...)]`");
+                cx.error(
+                    nv.span(),
+                    "write `#[require_token]` or `#[require_token(...)]`",
+                );
                 continue;
             }
         };
@@ -116,7 +119,11 @@ fn guard_impl(args: TokenStream, block: syn::ItemImpl, mut cx: Ctxt) -> TokenStr
 
 /// A valid [`Spec`] and its handler: the requirement type (and its impl) and the guarded
 /// handler. `owner` names the `impl` block's type for an associated fn. Cannot fail.
-fn expand(spec: &Spec, mut handler: syn::ItemFn, owner: Option<&str>) -> (TokenStream, syn::ItemFn) {
+fn expand(
+    spec: &Spec,
+    mut handler: syn::ItemFn,
+    owner: Option<&str>,
+) -> (TokenStream, syn::ItemFn) {
     let private = match &spec.krate {
         Some(path) => quote!(#path::__private),
         None => quote!(::auth_runtime::__private),

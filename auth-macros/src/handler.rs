@@ -76,7 +76,10 @@ pub(crate) fn check_handler(handler: &syn::ItemFn, spec: &Spec, cx: &mut Ctxt) {
         })
         .collect();
     if spec.optional.is_some() {
-        for ty in types.iter().filter(|ty| last_segment(ty) == Some("CurrentToken")) {
+        for ty in types
+            .iter()
+            .filter(|ty| last_segment(ty) == Some("CurrentToken"))
+        {
             cx.error(
                 ty.span(),
                 "`#[require_token(optional)]` lets requests without a token through, and a plain \

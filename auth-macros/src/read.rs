@@ -290,8 +290,16 @@ mod tests {
 
     #[test]
     fn near_misses_of_options_and_sub_are_refused_unless_quoted() {
-        assert!(near_miss(&key("kidn", false)).unwrap().contains("did you mean `kind`"));
-        assert!(near_miss(&key("sbu", false)).unwrap().contains("did you mean `sub`"));
+        assert!(
+            near_miss(&key("kidn", false))
+                .unwrap()
+                .contains("did you mean `kind`")
+        );
+        assert!(
+            near_miss(&key("sbu", false))
+                .unwrap()
+                .contains("did you mean `sub`")
+        );
         assert!(near_miss(&key("su", false)).is_some());
         assert!(near_miss(&key("sbu", true)).is_none());
         assert!(near_miss(&key("kidn", true)).is_none());

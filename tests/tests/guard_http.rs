@@ -477,31 +477,6 @@ async fn a_guard_without_a_manager_answers_500() {
 }
 
 #[tokio::test]
-async fn the_application_can_replace_every_refusal() {
-    let manager = AuthManager::builder()
-        .issuer(ISSUER)
-        .signing_key(signing_key(auth_runtime::Algorithm::HS256))
-        .on_error(|err: &AuthError| -> Response {
-            (
-                StatusCode::IM_A_TEAPOT,
-                Json(json!({"code": err.status().as_u16(), "msg": "custom"})),
-            )
-                .into_response()
-        })
-        .build()
-        .unwrap();
-    let server = TestServer::start(router(), manager.clone()).await;
-    let res = server.get("/protected", &[]).await;
-    assert_eq!(res.status, 418);
-    assert_eq!(res.json(), json!({"code": 401, "msg": "custom"}));
-    let user = auth_token(&manager, "alice");
-    let res = server.get_with_token("/admin", &user).await;
-    assert_eq!(res.json(), json!({"code": 403, "msg": "custom"}));
-    let res = server.get("/plain", &[]).await;
-    assert_eq!(res.status, 418, "CurrentToken uses the handler too");
-}
-
-#[tokio::test]
 async fn revoked_tokens_are_refused_on_every_request_even_when_cached() {
     let revoked: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
     let calls = Arc::new(AtomicUsize::new(0));
