@@ -9,17 +9,14 @@ use std::sync::{
 };
 
 use auth_runtime::{
-    AuthError, AuthManager, CurrentToken, Guard, RequirementSpec, TokenKind, TokenLocation,
+    AuthManager, CurrentToken, Guard, RequirementSpec, TokenKind, TokenLocation,
     requirement::{Entry, Expected, PathBinding, Requirement},
 };
 use axum::{
     Json, Router,
-    http::StatusCode,
-    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use common::*;
-use serde_json::json;
 
 struct AnyToken;
 impl RequirementSpec for AnyToken {
