@@ -7,47 +7,137 @@
 //! }
 //! <attrs> <vis> async fn <fn>(__auth_guard: Guard<__auth_require_token_<fn>>, <args>) { <body> }
 //! ```
+//!
+//! On an `impl` block, the struct and its impl go before the block, named
+//! `__auth_require_token_<Type>_<fn>`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use syn::{ext::IdentExt, parse_quote};
+use syn::{ext::IdentExt, parse_quote, spanned::Spanned};
 
 use crate::{
     ctxt::Ctxt,
-    handler::parse_handler,
+    handler::{Target, check_handler, is_require_token, parse_target},
     model::{Entry, Kind, Location, Spec, Value},
     parse::parse_args,
     validate::validate,
 };
 
 /// The whole attribute: parse, validate, expand; on any error, the errors and the user's
-/// function unchanged (so one mistake causes no wave of follow-on errors).
+/// item (so one mistake causes no wave of follow-on errors).
 pub(crate) fn require_token(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    let spec = parse_args(args, &mut cx);
-    let handler = parse_handler(item.clone(), &mut cx);
-    validate(&spec, &mut cx);
-    match (cx.finish(), handler) {
-        (Ok(()), Some(handler)) => expand(&spec, handler),
-        (Err(errors), _) => {
-            let errors = errors.into_compile_error();
-            quote!(#errors #item)
+    match parse_target(item.clone(), &mut cx) {
+        Some(Target::Handler(handler)) => {
+            let spec = parse_args(args, &mut cx);
+            check_handler(&handler, &spec, &mut cx);
+            validate(&spec, &mut cx);
+            let (items, handler) = expand(&spec, handler, None);
+            finish(cx, quote!(#items #handler), item)
         }
-        (Ok(()), None) => item,
+        Some(Target::Impl(block)) => guard_impl(args, block, cx),
+        None => finish(cx, item.clone(), item),
     }
 }
 
-fn expand(spec: &Spec, mut handler: syn::ItemFn) -> TokenStream {
+/// The output, or on any error the errors and `fallback`.
+fn finish(cx: Ctxt, output: TokenStream, fallback: TokenStream) -> TokenStream {
+    match cx.finish() {
+        Ok(()) => output,
+        Err(errors) => {
+            let errors = errors.into_compile_error();
+            quote!(#errors #fallback)
+        }
+    }
+}
+
+/// `#[require_token]` on an `impl` block: guards each associated `async fn` that carries
+/// its own `#[require_token(...)]`, and puts their requirement types beside the block
+/// (an `impl` cannot hold a `struct`, and an attribute on an associated fn cannot tell it
+/// stands in one).
+fn guard_impl(args: TokenStream, block: syn::ItemImpl, mut cx: Ctxt) -> TokenStream {
+    if !args.is_empty() {
+        cx.error(
+            args.span(),
+            "on an `impl` block, `#[require_token]` takes no arguments: write each handler's \
+             requirement on the handler, `#[require_token(...)] async fn ...`",
+        );
+    }
+    let owner = match &*block.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.unraw().to_string()),
+        _ => None,
+    }
+    .unwrap_or_else(|| "impl".to_owned());
+    let mut unguarded = block.clone();
+    let mut guarded = block;
+    let mut hoisted = TokenStream::new();
+    let mut found = false;
+    for (plain, item) in unguarded.items.iter_mut().zip(&mut guarded.items) {
+        let (syn::ImplItem::Fn(plain), syn::ImplItem::Fn(item)) = (plain, item) else {
+            continue;
+        };
+        let Some(at) = plain.attrs.iter().position(is_require_token) else {
+            continue;
+        };
+        found = true;
+        let attr = plain.attrs.remove(at);
+        item.attrs.remove(at);
+        let args = match attr.meta {
+            syn::Meta::Path(_) => TokenStream::new(),
+            syn::Meta::List(list) => list.tokens,
+            syn::Meta::NameValue(nv) => {
+                cx.error(
+                    nv.span(),
+                    "write `#[require_token]` or `#[require_token(...)]`",
+                );
+                continue;
+            }
+        };
+        let handler = syn::ItemFn {
+            attrs: item.attrs.clone(),
+            vis: item.vis.clone(),
+            modifiers: item.modifiers.clone(),
+            sig: item.sig.clone(),
+            block: Box::new(item.block.clone()),
+        };
+        let spec = parse_args(args, &mut cx);
+        check_handler(&handler, &spec, &mut cx);
+        validate(&spec, &mut cx);
+        let (items, handler) = expand(&spec, handler, Some(&owner));
+        hoisted.extend(items);
+        item.sig = handler.sig;
+    }
+    if !found {
+        cx.error(
+            guarded.impl_token.span,
+            "`#[require_token]` on an `impl` block guards its associated `async fn`s that carry \
+             `#[require_token(...)]`, and none here does",
+        );
+    }
+    finish(cx, quote!(#hoisted #guarded), quote!(#unguarded))
+}
+
+/// A valid [`Spec`] and its handler: the requirement type (and its impl) and the guarded
+/// handler. `owner` names the `impl` block's type for an associated fn. Cannot fail.
+fn expand(
+    spec: &Spec,
+    mut handler: syn::ItemFn,
+    owner: Option<&str>,
+) -> (TokenStream, syn::ItemFn) {
     let private = match &spec.krate {
         Some(path) => quote!(#path::__private),
         None => quote!(::auth_runtime::__private),
     };
-    let spec_type = format_ident!("__auth_require_token_{}", handler.sig.ident.unraw());
+    let name = handler.sig.ident.unraw();
+    let spec_type = match owner {
+        Some(owner) => format_ident!("__auth_require_token_{}_{}", owner, name),
+        None => format_ident!("__auth_require_token_{}", name),
+    };
     let requirement = requirement(spec, &private);
     let guard: syn::FnArg = parse_quote!(__auth_guard: #private::Guard<#spec_type>);
     handler.sig.inputs.insert(0, guard);
     let vis = &handler.vis;
-    quote! {
+    let items = quote! {
         #[doc(hidden)]
         #[doc = "The requirement `#[require_token]` attached to this handler."]
         #[allow(non_camel_case_types)]
@@ -57,9 +147,8 @@ fn expand(spec: &Spec, mut handler: syn::ItemFn) -> TokenStream {
         impl #private::RequirementSpec for #spec_type {
             const REQUIREMENT: &'static #private::Requirement = &#requirement;
         }
-
-        #handler
-    }
+    };
+    (items, handler)
 }
 
 fn requirement(spec: &Spec, private: &TokenStream) -> TokenStream {

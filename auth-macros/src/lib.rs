@@ -1,7 +1,8 @@
-//! The `#[require_token]` attribute of [`auth-runtime`](https://docs.rs/auth-runtime).
+//! The `#[require_token]` attribute of the `auth-runtime` crate.
 //!
 //! Depend on `auth-runtime` and use `auth_runtime::require_token`; this crate is its
-//! implementation and has no other public API.
+//! implementation and has no other public API. Its versions move in lockstep with
+//! `auth-runtime`'s, which pins the exact version.
 
 mod ctxt;
 mod entries;
@@ -24,7 +25,7 @@ use proc_macro::TokenStream;
 /// 403 and never a 422 from a body it should not have read. The handler keeps its name,
 /// visibility, docs and other attributes, and works in a `Router` of any state type.
 ///
-/// [`AuthManager`]: https://docs.rs/auth-runtime/latest/auth_runtime/struct.AuthManager.html
+/// [`AuthManager`]: ../auth_runtime/struct.AuthManager.html
 ///
 /// ```
 /// use auth_runtime::{require_token, CurrentToken};
@@ -168,6 +169,47 @@ use proc_macro::TokenStream;
 /// async fn renamed() {}
 /// ```
 ///
+/// # On associated functions
+///
+/// An `impl` block cannot hold the requirement type the attribute generates, and an
+/// attribute on an associated fn cannot tell it stands in one. Put a bare
+/// `#[require_token]` on the `impl` block too: it guards each associated `async fn` that
+/// carries its own `#[require_token(...)]` and puts the requirement types beside the block.
+///
+/// ```
+/// # use auth_runtime::{require_token, CurrentToken};
+/// struct Api;
+///
+/// #[require_token]
+/// impl Api {
+///     #[require_token(scope(admin = true))]
+///     async fn admin(token: CurrentToken) -> String {
+///         token.sub().to_owned()
+///     }
+/// }
+///
+/// let app: axum::Router = axum::Router::new().route("/admin", axum::routing::get(Api::admin));
+/// ```
+///
+/// # With `#[axum::debug_handler]`
+///
+/// Write `#[require_token]` **above** `#[axum::debug_handler]`, so `debug_handler` checks
+/// the guarded handler. In the other order `debug_handler` checks the handler before the
+/// guard is added and reports an arity error on code you never wrote.
+///
+/// ```ignore
+/// #[require_token(sub = "username")]
+/// #[axum::debug_handler]
+/// async fn profile(Path(username): Path<String>) -> String { username }
+/// ```
+///
+/// # Arguments
+///
+/// The guard is one more argument, so a guarded handler takes at most 15 extractors of
+/// its own. The body extractor (`Json`, `Form`, `String`, `Bytes`, `Request`...) must be
+/// the last argument; on an `optional` route the token is `Option<CurrentToken>`. Both
+/// are checked at compile time.
+///
 /// # Mistakes are compile errors
 ///
 /// Each error points at the token to change, lists the valid choices and suggests the
@@ -228,6 +270,40 @@ use proc_macro::TokenStream;
 /// # use auth_runtime::require_token;
 /// #[require_token]
 /// fn handler() {}
+/// ```
+///
+/// A binding one typo away from `sub` (write `"sbu" = ...` for a claim really named so):
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(sbu = "username")] // did you mean `sub`?
+/// async fn handler() {}
+/// ```
+///
+/// A plain `CurrentToken` on an optional route:
+///
+/// ```compile_fail
+/// # use auth_runtime::{require_token, CurrentToken};
+/// #[require_token(optional)] // take `Option<CurrentToken>`
+/// async fn handler(token: CurrentToken) {}
+/// ```
+///
+/// A body extractor before another argument:
+///
+/// ```compile_fail
+/// # use auth_runtime::{require_token, CurrentToken};
+/// # use axum::Json;
+/// #[require_token] // `Json<String>` must be the last argument
+/// async fn handler(Json(body): Json<String>, token: CurrentToken) {}
+/// ```
+///
+/// Two attributes on one handler:
+///
+/// ```compile_fail
+/// # use auth_runtime::require_token;
+/// #[require_token(fresh)]
+/// #[require_token(scope(admin = true))] // combine them into one
+/// async fn handler() {}
 /// ```
 ///
 /// A route parameter written with its braces:

@@ -6,7 +6,7 @@ use crate::{
     ctxt::Ctxt,
     entries::{Group, check_requirement_key, read_entries, read_scope},
     model::{Binding, Kind, Location, Spec},
-    suggest::{hint, list, quote_str},
+    suggest::{did_you_mean, hint, list, quote_str},
     syntax::{Item, Key, RawValue, item_span},
 };
 
@@ -16,6 +16,8 @@ pub(crate) const OPTIONS: &[&str] = &[
 ];
 const KINDS: &[&str] = &["auth", "refresh"];
 const LOCATIONS: &[&str] = &["header", "cookie", "query"];
+/// Claims routes commonly bind to a path parameter; a key one typo away is refused.
+const BOUND_CLAIMS: &[&str] = &["sub"];
 /// Claims the library sets and checks itself; a route cannot require them.
 pub(crate) const REGISTERED: &[&str] = &["exp", "iat", "nbf", "iss", "jti", "type"];
 
@@ -184,15 +186,8 @@ fn read_crate(value: RawValue, spec: &mut Spec, cx: &mut Ctxt) {
 
 fn read_binding(key: Key, value: RawValue, spec: &mut Spec, cx: &mut Ctxt) {
     let mut ok = check_requirement_key(&key, cx);
-    if let Some(option) = crate::suggest::did_you_mean(&key.name, OPTIONS) {
-        cx.error(
-            key.span,
-            format!(
-                "unknown option `{0}` (did you mean `{option}`?); to bind claim `{0}` to a path \
-                 parameter, write the claim as a string: `\"{0}\" = ...`",
-                key.name
-            ),
-        );
+    if let Some(problem) = near_miss(&key) {
+        cx.error(key.span, problem);
         ok = false;
     }
     let RawValue::Str(param) = value else {
@@ -225,6 +220,28 @@ fn read_binding(key: Key, value: RawValue, spec: &mut Spec, cx: &mut Ctxt) {
             param: name,
         });
     }
+}
+
+/// An unquoted binding key one typo away from an option or a well-known claim: almost
+/// certainly a misspelling, so a compile error with the escape hatch for a real claim of
+/// that name (a quoted key is taken as written).
+fn near_miss(key: &Key) -> Option<String> {
+    if key.quoted {
+        return None;
+    }
+    let name = &key.name;
+    if let Some(option) = did_you_mean(name, OPTIONS) {
+        return Some(format!(
+            "unknown option `{name}` (did you mean `{option}`?); to bind claim `{name}` to a \
+             path parameter, write the claim as a string: `\"{name}\" = ...`"
+        ));
+    }
+    did_you_mean(name, BOUND_CLAIMS).map(|claim| {
+        format!(
+            "unknown claim `{name}` in a path binding (did you mean `{claim}`?); to bind a claim \
+             really named `{name}`, write it as a string: `\"{name}\" = ...`"
+        )
+    })
 }
 
 /// Why `name` cannot be an axum route parameter (`/users/{name}`), if it cannot.
@@ -262,6 +279,33 @@ fn param_name_problem(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key(name: &str, quoted: bool) -> Key {
+        Key {
+            name: name.to_owned(),
+            span: proc_macro2::Span::call_site(),
+            quoted,
+        }
+    }
+
+    #[test]
+    fn near_misses_of_options_and_sub_are_refused_unless_quoted() {
+        assert!(
+            near_miss(&key("kidn", false))
+                .unwrap()
+                .contains("did you mean `kind`")
+        );
+        assert!(
+            near_miss(&key("sbu", false))
+                .unwrap()
+                .contains("did you mean `sub`")
+        );
+        assert!(near_miss(&key("su", false)).is_some());
+        assert!(near_miss(&key("sbu", true)).is_none());
+        assert!(near_miss(&key("kidn", true)).is_none());
+        assert!(near_miss(&key("sub", false)).is_none());
+        assert!(near_miss(&key("org", false)).is_none());
+    }
 
     #[test]
     fn route_parameter_names_are_checked() {

@@ -12,6 +12,9 @@ use syn::{
 pub(crate) struct Key {
     pub(crate) name: String,
     pub(crate) span: Span,
+    /// Written as a string literal (`"sbu" = ...`): taken exactly as written, never
+    /// taken for a misspelt option or claim.
+    pub(crate) quoted: bool,
 }
 
 pub(crate) enum Item {
@@ -66,12 +69,14 @@ pub(crate) fn parse_item(input: ParseStream) -> syn::Result<Item> {
         Key {
             name: lit.value(),
             span: lit.span(),
+            quoted: true,
         }
     } else if input.peek(Ident::peek_any) {
         let ident = Ident::parse_any(input)?;
         Key {
             name: ident.unraw().to_string(),
             span: ident.span(),
+            quoted: false,
         }
     } else {
         return Err(input.error(

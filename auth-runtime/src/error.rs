@@ -15,10 +15,11 @@ use axum::{http::StatusCode, response::Response};
 
 use crate::{store::StoreError, token::TokenKind};
 
-/// A function that replaces the response of a refused request (the Flask extensions'
-/// `unauthorized_handler` / error-handler hook). Set it with
+/// A function that shapes the response of a refused request (the Flask extensions'
+/// `unauthorized_handler` / error-handler hook). It gets the error and the default
+/// RFC 6750 response, and returns the response to send. Set it with
 /// [`AuthManagerBuilder::on_error`](crate::AuthManagerBuilder::on_error).
-pub type ErrorHandler = Arc<dyn Fn(&AuthError) -> Response + Send + Sync>;
+pub type ErrorHandler = Arc<dyn Fn(&AuthError, Response) -> Response + Send + Sync>;
 
 /// Why a request was refused by a guard.
 ///
@@ -27,7 +28,7 @@ pub type ErrorHandler = Arc<dyn Fn(&AuthError) -> Response + Send + Sync>;
 /// 4xx; the two server faults ([`AuthError::NotConfigured`],
 /// [`AuthError::MissingPathParameter`]) are 500 and a store that cannot answer
 /// ([`AuthError::StoreUnavailable`]) is 503, all logged at `error`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AuthError {
     /// The request carries no token in any location the route reads.
@@ -135,8 +136,11 @@ impl AuthError {
         self.status().is_server_error()
     }
 
-    /// The `error` member of the JSON body: the RFC 6750 code where there is one.
-    pub(crate) fn body_code(&self) -> &'static str {
+    /// The `error` member of the JSON body: the RFC 6750 code where there is one
+    /// (`invalid_request`, `invalid_token`, `insufficient_scope`), otherwise
+    /// `missing_token` (401 without a token), `forbidden` (403 on a path binding or
+    /// `claims(...)`) or `server_error` (500).
+    pub fn body_code(&self) -> &'static str {
         match self {
             Self::MissingToken => "missing_token",
             Self::ClaimMismatch => "forbidden",
@@ -148,7 +152,7 @@ impl AuthError {
 
     /// The `message` member of the JSON body: fixed per status, so it reveals nothing
     /// about which check failed.
-    pub(crate) fn public_message(&self) -> &'static str {
+    pub fn public_message(&self) -> &'static str {
         match self {
             Self::MissingToken => "this route requires a bearer token",
             Self::MultipleTokens => "send exactly one token, in one place",
@@ -171,13 +175,13 @@ impl fmt::Display for AuthError {
             Self::Expired => f.write_str("token expired"),
             Self::NotYetValid => f.write_str("token not valid yet (`nbf` or `iat` in the future)"),
             Self::UnknownKey => f.write_str("token names no configured key (`kid`)"),
-            Self::Rejected(e) => write!(f, "token rejected: {e}"),
+            Self::Rejected(e) => write!(f, "token rejected: {}", rejection(e)),
             Self::InvalidClaim { claim } => write!(f, "claim `{claim}` missing or invalid"),
             Self::UnsupportedHeader { parameter } => {
                 write!(f, "header parameter `{parameter}` refused")
             }
             Self::WrongKind { expected, found } => {
-                write!(f, "expected a {expected} token, found a {found} token")
+                write!(f, "expected {}, found {}", a(*expected), a(*found))
             }
             Self::NotFresh => f.write_str("route requires a fresh token"),
             Self::Revoked => f.write_str("token revoked"),
@@ -193,6 +197,35 @@ impl fmt::Display for AuthError {
             ),
             Self::StoreUnavailable(e) => write!(f, "{e}"),
         }
+    }
+}
+
+/// "an auth token", "a refresh token".
+fn a(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Auth => "an auth token",
+        TokenKind::Refresh => "a refresh token",
+    }
+}
+
+/// What jsonwebtoken refused, in words (its own `Display` prints some kinds as `Debug`).
+fn rejection(error: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind::*;
+    match error.kind() {
+        InvalidToken => "not a well-formed JWT".to_owned(),
+        InvalidSignature => "bad signature".to_owned(),
+        InvalidAlgorithm => "the algorithm does not match the key".to_owned(),
+        InvalidIssuer => "wrong issuer (`iss`)".to_owned(),
+        InvalidAudience => "wrong audience (`aud`)".to_owned(),
+        InvalidSubject => "wrong subject (`sub`)".to_owned(),
+        ExpiredSignature => "expired".to_owned(),
+        ImmatureSignature => "not valid yet (`nbf`)".to_owned(),
+        MissingRequiredClaim(claim) => format!("claim `{claim}` missing"),
+        InvalidClaimFormat(claim) => format!("claim `{claim}` has the wrong type"),
+        Base64(e) => format!("bad base64url ({e})"),
+        Json(e) => format!("bad JSON ({e})"),
+        Utf8(e) => format!("bad UTF-8 ({e})"),
+        _ => error.to_string(),
     }
 }
 
@@ -231,6 +264,34 @@ mod tests {
         assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(down.error_code(), None);
         assert!(down.is_server_fault());
+    }
+
+    #[test]
+    fn display_texts_read_as_sentences() {
+        let rejected = AuthError::Rejected(jsonwebtoken::errors::ErrorKind::InvalidToken.into());
+        assert_eq!(
+            rejected.to_string(),
+            "token rejected: not a well-formed JWT"
+        );
+        let signature =
+            AuthError::Rejected(jsonwebtoken::errors::ErrorKind::InvalidSignature.into());
+        assert_eq!(signature.to_string(), "token rejected: bad signature");
+        let kind = AuthError::WrongKind {
+            expected: TokenKind::Auth,
+            found: TokenKind::Refresh,
+        };
+        assert_eq!(
+            kind.to_string(),
+            "expected an auth token, found a refresh token"
+        );
+    }
+
+    #[test]
+    fn errors_are_clone_and_keep_their_source() {
+        let error = AuthError::Rejected(jsonwebtoken::errors::ErrorKind::InvalidSignature.into());
+        let copy = error.clone();
+        assert_eq!(copy.to_string(), error.to_string());
+        assert!(std::error::Error::source(&copy).is_some());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 // The crate is laid out by idea (ARCHITECTURE.md at the repository root has the map):

@@ -5,11 +5,12 @@
 //! - [`ports`]: one module per seed's README example, ported route for route
 //!   ([`ports::parity`] is Flask_PyJWT's).
 //! - [`bench`](mod@bench): the routes the load benchmark compares side by side.
-//! - [`serve`](mod@serve): the `BIND` address and the server loop every binary shares.
+//! - [`serve`](mod@serve): logging, the `BIND` address, the request log and the server
+//!   loop every binary shares.
 
 pub mod bench;
 pub mod ports;
 pub mod quickstart;
 pub mod serve;
 
-pub use serve::{bind_address, serve};
+pub use serve::{bind_from_env, exit, init_logging, serve};

@@ -9,17 +9,14 @@ use std::sync::{
 };
 
 use auth_runtime::{
-    AuthError, AuthManager, CurrentToken, Guard, RequirementSpec, TokenKind, TokenLocation,
+    AuthManager, CurrentToken, Guard, RequirementSpec, TokenKind, TokenLocation,
     requirement::{Entry, Expected, PathBinding, Requirement},
 };
 use axum::{
     Json, Router,
-    http::StatusCode,
-    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use common::*;
-use serde_json::json;
 
 struct AnyToken;
 impl RequirementSpec for AnyToken {
@@ -474,31 +471,6 @@ async fn a_guard_without_a_manager_answers_500() {
     let res = server.get_with_token("/protected", &token).await;
     res.assert_refused(500, None, "server_error");
     assert!(!res.body.contains("alice"));
-}
-
-#[tokio::test]
-async fn the_application_can_replace_every_refusal() {
-    let manager = AuthManager::builder()
-        .issuer(ISSUER)
-        .signing_key(signing_key(auth_runtime::Algorithm::HS256))
-        .on_error(|err: &AuthError| -> Response {
-            (
-                StatusCode::IM_A_TEAPOT,
-                Json(json!({"code": err.status().as_u16(), "msg": "custom"})),
-            )
-                .into_response()
-        })
-        .build()
-        .unwrap();
-    let server = TestServer::start(router(), manager.clone()).await;
-    let res = server.get("/protected", &[]).await;
-    assert_eq!(res.status, 418);
-    assert_eq!(res.json(), json!({"code": 401, "msg": "custom"}));
-    let user = auth_token(&manager, "alice");
-    let res = server.get_with_token("/admin", &user).await;
-    assert_eq!(res.json(), json!({"code": 403, "msg": "custom"}));
-    let res = server.get("/plain", &[]).await;
-    assert_eq!(res.status, 418, "CurrentToken uses the handler too");
 }
 
 #[tokio::test]

@@ -6,8 +6,8 @@
 mod common;
 
 use auth_runtime::{
-    AuthManager, CurrentToken, CurrentUser, LoadUser, RequireTokenLayer, TokenLocation,
-    require_token,
+    AuthManager, CurrentToken, CurrentUser, Guard, LoadUser, RequireTokenLayer, RequirementSpec,
+    TokenLocation, require_token,
     requirement::{Entry, Expected, Requirement},
 };
 use axum::{Router, extract::Path, http::StatusCode, routing::get};
@@ -58,9 +58,17 @@ async fn header_page(token: Option<CurrentToken>) -> String {
 }
 
 // A plain `CurrentToken` taken beside an optional guard: anonymous is 401, never a token
-// from elsewhere.
-#[require_token(optional, location = "cookie", claims(role = "admin"))]
-async fn required_extractor(token: CurrentToken) -> String {
+// from elsewhere. The attribute refuses this at compile time, so the guard is written by
+// hand, as code without the macro may.
+struct OptionalCookieAdmin;
+impl RequirementSpec for OptionalCookieAdmin {
+    const REQUIREMENT: &'static Requirement = &Requirement::new()
+        .optional()
+        .locations(&[TokenLocation::Cookie])
+        .claims(&[Entry::new("role", Expected::String("admin"))]);
+}
+
+async fn required_extractor(_: Guard<OptionalCookieAdmin>, token: CurrentToken) -> String {
     format!("token for {}", token.sub())
 }
 

@@ -234,12 +234,32 @@ impl AuthManagerBuilder {
         self
     }
 
-    /// Replaces the response of every refused request. The default is RFC 6750: the
-    /// status of [`AuthError::status`], a `WWW-Authenticate` header and a JSON body
-    /// `{"error", "message"}`.
+    /// Shapes the response of every refused request. The hook gets the error and the
+    /// default RFC 6750 response (the status of [`AuthError::status`],
+    /// `WWW-Authenticate`, `Cache-Control: no-store` and a JSON body
+    /// `{"error", "message"}`), and returns the response to send: change what you need
+    /// and the rest, the RFC 6750 headers included, stays.
+    ///
+    /// ```
+    /// use auth_runtime::{Algorithm, AuthManager, Key};
+    /// use axum::{response::IntoResponse, Json};
+    ///
+    /// let manager = AuthManager::builder()
+    ///     .issuer("my-service")
+    ///     .signing_key(Key::hmac(Algorithm::HS256, "a-secret-of-at-least-thirty-two-bytes!")?)
+    ///     .on_error(|error, default| {
+    ///         // Keep the status and headers, replace the body.
+    ///         let (parts, _) = default.into_parts();
+    ///         let body = serde_json::json!({"code": error.body_code(), "status": error.status().as_u16()});
+    ///         (parts, Json(body)).into_response()
+    ///     })
+    ///     .build()?;
+    /// # let _ = manager;
+    /// # Ok::<(), auth_runtime::ConfigError>(())
+    /// ```
     pub fn on_error<F>(mut self, handler: F) -> Self
     where
-        F: Fn(&AuthError) -> Response + Send + Sync + 'static,
+        F: Fn(&AuthError, Response) -> Response + Send + Sync + 'static,
     {
         self.error_handler = Some(Arc::new(handler));
         self

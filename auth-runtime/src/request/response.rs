@@ -1,5 +1,6 @@
-//! How a refused request is answered: RFC 6750 by default, or the application's own
-//! response through [`AuthManagerBuilder::on_error`](crate::AuthManagerBuilder::on_error).
+//! How a refused request is answered: RFC 6750 by default, shaped by the application
+//! through [`AuthManagerBuilder::on_error`](crate::AuthManagerBuilder::on_error), which
+//! starts from the default response.
 
 use axum::{
     Json,
@@ -94,9 +95,10 @@ impl IntoResponse for AuthRejection {
         } else {
             tracing::debug!(error = %self.error, status = self.error.status().as_u16(), "request refused");
         }
+        let response = self.error.clone().into_response();
         match self.handler {
-            Some(handler) => handler(&self.error),
-            None => self.error.into_response(),
+            Some(handler) => handler(&self.error, response),
+            None => response,
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Just enough DER to find an RSA modulus in PKCS#1 and PKCS#8/SPKI keys.
+//! Just enough DER to find an RSA modulus in PKCS#1 and PKCS#8/SPKI keys, and to wrap
+//! a SEC1 EC private key (`openssl ecparam -genkey`) in the PKCS#8 envelope jsonwebtoken
+//! reads.
 
 /// Reads one TLV; returns (tag, contents, rest).
 fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
@@ -73,6 +75,53 @@ pub(super) fn rsa_modulus_bits(der: &[u8]) -> Option<usize> {
     }
 }
 
+/// Writes one TLV.
+fn encode(tag: u8, contents: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = contents.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend(&bytes[skip..]);
+    }
+    out.extend(contents);
+    out
+}
+
+/// The OID of `id-ecPublicKey` (1.2.840.10045.2.1), as a whole TLV.
+const EC_PUBLIC_KEY: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+/// The context tag of SEC1's optional curve parameters (`[0]`).
+const SEC1_PARAMETERS: u8 = 0xa0;
+
+/// Wraps a SEC1 `ECPrivateKey` (RFC 5915) in a PKCS#8 `PrivateKeyInfo` (RFC 5208):
+/// `SEQ{0, SEQ{id-ecPublicKey, curve}, OCTET STRING{sec1}}`. The curve is the key's own
+/// `[0]` parameter, or `default_curve` (an OID TLV) when the key names none. `None` when
+/// `sec1` is not an `ECPrivateKey`.
+pub(super) fn sec1_to_pkcs8(sec1: &[u8], default_curve: &[u8]) -> Option<Vec<u8>> {
+    let (tag, body, rest) = tlv(sec1)?;
+    if tag != SEQUENCE || !rest.is_empty() {
+        return None;
+    }
+    let (t1, version, rest) = tlv(body)?;
+    let (t2, _, mut rest) = tlv(rest)?;
+    if t1 != INTEGER || version != [1] || t2 != OCTET_STRING {
+        return None;
+    }
+    let mut curve = default_curve.to_vec();
+    while let Some((t, contents, after)) = tlv(rest) {
+        if t == SEC1_PARAMETERS {
+            curve = contents.to_vec();
+        }
+        rest = after;
+    }
+    let algorithm = encode(SEQUENCE, &[EC_PUBLIC_KEY, &curve].concat());
+    let body = [encode(INTEGER, &[0]), algorithm, encode(OCTET_STRING, sec1)].concat();
+    Some(encode(SEQUENCE, &body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +138,34 @@ mod tests {
         der.extend((body.len() as u16).to_be_bytes());
         der.extend(body);
         assert_eq!(rsa_modulus_bits(&der), Some(2048));
+    }
+
+    #[test]
+    fn a_sec1_key_is_wrapped_in_pkcs8() {
+        let p256 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+        // SEQ { INTEGER 1, OCTET STRING (32 bytes), [0] { P-256 } }
+        let mut body = vec![0x02, 0x01, 0x01, 0x04, 0x20];
+        body.extend([9u8; 32]);
+        body.extend(encode(SEC1_PARAMETERS, &p256));
+        let sec1 = encode(SEQUENCE, &body);
+        let pkcs8 = sec1_to_pkcs8(&sec1, &[]).expect("wrapped");
+        let (tag, body, rest) = tlv(&pkcs8).unwrap();
+        assert_eq!((tag, rest.len()), (SEQUENCE, 0));
+        let (_, version, rest) = tlv(body).unwrap();
+        assert_eq!(version, [0]);
+        let (_, algorithm, rest) = tlv(rest).unwrap();
+        assert_eq!(algorithm, [EC_PUBLIC_KEY, &p256].concat());
+        let (tag, inner, _) = tlv(rest).unwrap();
+        assert_eq!((tag, inner), (OCTET_STRING, &sec1[..]));
+        assert!(sec1_to_pkcs8(&[0x30, 0x00], &p256).is_none());
+        assert!(sec1_to_pkcs8(&pkcs8, &p256).is_none(), "PKCS#8 is not SEC1");
+    }
+
+    #[test]
+    fn long_lengths_are_encoded_in_long_form() {
+        let long = encode(OCTET_STRING, &[0u8; 300]);
+        assert_eq!(&long[..4], &[0x04, 0x82, 0x01, 0x2c]);
+        assert_eq!(tlv(&long).unwrap().1.len(), 300);
     }
 
     #[test]

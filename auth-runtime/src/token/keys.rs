@@ -9,7 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 
 use std::collections::HashSet;
 
-use super::der;
+use super::key_file::{self, Family};
 use crate::config::ConfigError;
 
 /// One algorithm with its key material: what signs tokens, what verifies them, or both.
@@ -83,41 +83,45 @@ impl Key {
     }
 
     /// An asymmetric key pair from PEM (RS*, PS*, ES256, ES384, EdDSA): signs and verifies.
+    ///
+    /// The private key may be PKCS#8 (`BEGIN PRIVATE KEY`, what `openssl genpkey`
+    /// writes), PKCS#1 for RSA (`BEGIN RSA PRIVATE KEY`) or SEC1 for EC
+    /// (`BEGIN EC PRIVATE KEY`, what `openssl ecparam -genkey` writes). The pair is
+    /// checked to match: a private key that does not belong to the public key is an
+    /// error here, naming the private key.
     pub fn from_pem(
         algorithm: Algorithm,
         private_pem: impl AsRef<[u8]>,
         public_pem: impl AsRef<[u8]>,
     ) -> Result<Self, ConfigError> {
         let mut key = Self::verifying_pem(algorithm, public_pem)?;
-        key.encoding = Some(encoding_from_pem(algorithm, private_pem.as_ref())?);
+        let family = family(algorithm, PRIVATE_SETTING)?;
+        let pem = key_file::private_pem(PRIVATE_SETTING, algorithm, family, private_pem.as_ref())?;
+        let encoding = match family {
+            Family::Rsa => EncodingKey::from_rsa_pem(pem.as_bytes()),
+            Family::Ec => EncodingKey::from_ec_pem(pem.as_bytes()),
+            Family::Ed => EncodingKey::from_ed_pem(pem.as_bytes()),
+        }
+        .map_err(|e| ConfigError::key(PRIVATE_SETTING, e))?;
+        check_pair(algorithm, &encoding, &key.decoding)?;
+        key.encoding = Some(encoding);
         Ok(key)
     }
 
     /// A verification-only public key from PEM (RS*, PS*, ES256, ES384, EdDSA), for a
     /// service that checks tokens another service issues, or for a retired key that
-    /// tokens in circulation still name.
+    /// tokens in circulation still name. `BEGIN PUBLIC KEY` (SPKI, what
+    /// `openssl pkey -pubout` writes), or `BEGIN RSA PUBLIC KEY` for RSA.
     pub fn verifying_pem(
         algorithm: Algorithm,
         public_pem: impl AsRef<[u8]>,
     ) -> Result<Self, ConfigError> {
-        let pem = public_pem.as_ref();
-        let family = Family::of(algorithm).ok_or_else(|| {
-            ConfigError::invalid(
-                PUBLIC_SETTING,
-                format!("{algorithm:?} is an HMAC algorithm; use `Key::hmac`"),
-            )
-        })?;
-        let der = pem_body(PUBLIC_SETTING, pem)?;
+        let family = family(algorithm, PUBLIC_SETTING)?;
+        let pem = key_file::public_pem(PUBLIC_SETTING, algorithm, family, public_pem.as_ref())?;
         let decoding = match family {
-            Family::Rsa => {
-                check_rsa_bits(PUBLIC_SETTING, &der)?;
-                DecodingKey::from_rsa_pem(pem)
-            }
-            Family::Ec => {
-                check_curve(PUBLIC_SETTING, algorithm, &der)?;
-                DecodingKey::from_ec_pem(pem)
-            }
-            Family::Ed => DecodingKey::from_ed_pem(pem),
+            Family::Rsa => DecodingKey::from_rsa_pem(pem.as_bytes()),
+            Family::Ec => DecodingKey::from_ec_pem(pem.as_bytes()),
+            Family::Ed => DecodingKey::from_ed_pem(pem.as_bytes()),
         }
         .map_err(|e| ConfigError::key(PUBLIC_SETTING, e))?;
         Ok(Self {
@@ -192,83 +196,33 @@ impl Key {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Family {
-    Rsa,
-    Ec,
-    Ed,
-}
-
-impl Family {
-    fn of(algorithm: Algorithm) -> Option<Self> {
-        use Algorithm::*;
-        match algorithm {
-            RS256 | RS384 | RS512 | PS256 | PS384 | PS512 => Some(Self::Rsa),
-            ES256 | ES384 => Some(Self::Ec),
-            EdDSA => Some(Self::Ed),
-            _ => None,
-        }
-    }
-}
-
-fn encoding_from_pem(algorithm: Algorithm, pem: &[u8]) -> Result<EncodingKey, ConfigError> {
-    let der = pem_body(PRIVATE_SETTING, pem)?;
-    let key = match Family::of(algorithm) {
-        Some(Family::Rsa) => {
-            check_rsa_bits(PRIVATE_SETTING, &der)?;
-            EncodingKey::from_rsa_pem(pem)
-        }
-        Some(Family::Ec) => {
-            check_curve(PRIVATE_SETTING, algorithm, &der)?;
-            EncodingKey::from_ec_pem(pem)
-        }
-        Some(Family::Ed) => EncodingKey::from_ed_pem(pem),
-        None => {
-            return Err(ConfigError::invalid(
-                PRIVATE_SETTING,
-                format!("{algorithm:?} is an HMAC algorithm; use `Key::hmac`"),
-            ));
-        }
-    };
-    key.map_err(|e| ConfigError::key(PRIVATE_SETTING, e))
-}
-
-fn pem_body(setting: &'static str, pem: &[u8]) -> Result<Vec<u8>, ConfigError> {
-    pem::parse(pem)
-        .map(|p| p.into_contents())
-        .map_err(|e| ConfigError::invalid(setting, format!("not a PEM file: {e}")))
-}
-
-/// Refuses RSA keys whose modulus is under 2048 bits (RFC 7518 §3.3).
-fn check_rsa_bits(setting: &'static str, der: &[u8]) -> Result<(), ConfigError> {
-    let bits = der::rsa_modulus_bits(der).ok_or_else(|| {
-        ConfigError::invalid(setting, "not an RSA key (no modulus found)".to_owned())
-    })?;
-    if bits < 2048 {
-        return Err(ConfigError::WeakRsaKey {
-            setting: setting.into(),
-            bits,
-        });
-    }
-    Ok(())
-}
-
-/// Refuses an EC key on another curve than the algorithm's (P-256 for ES256, P-384 for
-/// ES384), which jsonwebtoken would otherwise only discover at the first request.
-fn check_curve(setting: &'static str, algorithm: Algorithm, der: &[u8]) -> Result<(), ConfigError> {
-    const P256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-    const P384: &[u8] = &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
-    let (oid, curve) = match algorithm {
-        Algorithm::ES256 => (P256, "P-256"),
-        _ => (P384, "P-384"),
-    };
-    if der.windows(oid.len()).any(|w| w == oid) {
-        Ok(())
-    } else {
-        Err(ConfigError::invalid(
+/// The key family of an asymmetric algorithm; an HMAC algorithm is an error on `setting`.
+fn family(algorithm: Algorithm, setting: &'static str) -> Result<Family, ConfigError> {
+    Family::of(algorithm).ok_or_else(|| {
+        ConfigError::invalid(
             setting,
-            format!("{algorithm:?} needs a {curve} key"),
-        ))
+            format!("{algorithm:?} is an HMAC algorithm; use `Key::hmac`"),
+        )
+    })
+}
+
+/// Signs a probe with the private key and verifies it with the public one, so a
+/// mismatched pair is reported against the private key when the key is built.
+fn check_pair(
+    algorithm: Algorithm,
+    encoding: &EncodingKey,
+    decoding: &DecodingKey,
+) -> Result<(), ConfigError> {
+    const PROBE: &[u8] = b"auth-runtime key pair check";
+    let signature = jsonwebtoken::crypto::sign(PROBE, encoding, algorithm)
+        .map_err(|e| ConfigError::key(PRIVATE_SETTING, e))?;
+    match jsonwebtoken::crypto::verify(&signature, PROBE, decoding, algorithm) {
+        Ok(true) => Ok(()),
+        _ => Err(ConfigError::invalid(
+            PRIVATE_SETTING,
+            "this private key does not belong to the public key; write the public key from \
+             it with `openssl pkey -in private.pem -pubout -out public.pem`",
+        )),
     }
 }
 

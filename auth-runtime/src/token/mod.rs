@@ -13,6 +13,7 @@ mod claims;
 pub(crate) mod cookie;
 mod der;
 mod issue;
+mod key_file;
 mod keys;
 mod location;
 mod verify;

@@ -5,10 +5,18 @@
 //! `USER_TOKEN=` lines) for the load generator. Reads `AUTH_*` like any service
 //! (`AUTH_ISSUER` defaults to `bench`); `WORKERS` sets the runtime's worker threads.
 
-use auth_examples::{bench, bind_address, serve};
+use std::process::ExitCode;
+
+use auth_examples::{bench, bind_from_env, exit};
 use serde_json::json;
 
-fn main() -> Result<(), String> {
+fn main() -> ExitCode {
+    exit(run())
+}
+
+/// Logs server faults, but no line per request: the load benchmark measures the routes.
+fn run() -> Result<(), String> {
+    auth_examples::init_logging();
     let manager =
         auth_runtime::AuthManagerBuilder::from_env_with(|name| match std::env::var(name).ok() {
             None if name == auth_runtime::config::env::ISSUER => Some("bench".to_owned()),
@@ -30,8 +38,14 @@ fn main() -> Result<(), String> {
         runtime.worker_threads(workers);
     }
     let runtime = runtime.enable_all().build().map_err(|e| e.to_string())?;
-    println!("TOKEN={token}");
-    println!("USER_TOKEN={user_token}");
-    println!("listening on http://{}", bind_address()?);
-    runtime.block_on(serve(bench::app(manager)))
+    runtime.block_on(async {
+        let listener = bind_from_env().await?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("TOKEN={token}");
+        println!("USER_TOKEN={user_token}");
+        println!("listening on http://{addr}");
+        axum::serve(listener, bench::app(manager))
+            .await
+            .map_err(|e| e.to_string())
+    })
 }

@@ -1,15 +1,25 @@
 //! Run with: `cargo run --bin quickstart` (no configuration needed).
 //!
-//! Starts the quickstart server on `BIND` (default 127.0.0.1:3000) with an ephemeral
-//! development key, and prints ready-to-use tokens and `curl` lines.
+//! Starts the quickstart server on `BIND` (default 127.0.0.1:3000; a host name such as
+//! `localhost:3001` works too) with an ephemeral development key, and prints ready-to-use
+//! tokens and `curl` lines once the port is bound. Logs one line per request; `RUST_LOG`
+//! sets the level (`RUST_LOG=debug` also shows why each refused request was refused).
 
-use auth_examples::{bind_address, quickstart, serve};
+use std::process::ExitCode;
+
+use auth_examples::{bind_from_env, exit, init_logging, quickstart, serve};
 use serde_json::json;
 
 #[tokio::main]
-async fn main() -> Result<(), String> {
+async fn main() -> ExitCode {
+    exit(run().await)
+}
+
+async fn run() -> Result<(), String> {
+    init_logging();
     let manager = quickstart::development_manager().map_err(|e| e.to_string())?;
-    let addr = bind_address()?;
+    let listener = bind_from_env().await?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let sign = |sub: &str, scope: serde_json::Value| manager.auth_token(sub).scope(scope).sign();
     let alice = sign("alice", json!({})).map_err(|e| e.to_string())?;
     let root = sign("root", json!({"admin": true})).map_err(|e| e.to_string())?;
@@ -40,5 +50,5 @@ async fn main() -> Result<(), String> {
     println!(
         "curl -i http://{addr}/login -H 'Content-Type: application/json' -d '{{\"username\":\"alice\",\"password\":\"alice-password\"}}'"
     );
-    serve(quickstart::app(manager)).await
+    serve(listener, quickstart::app(manager)).await
 }
