@@ -62,7 +62,15 @@ impl RedisOptions {
     }
 }
 
-/// Revocations and refresh families in Redis. See the [module docs](self).
+/// Revocations and refresh families in Redis, shared by every instance that points at it.
+///
+/// Keys live under a prefix (default `auth:`) and are [`StoreKey`]s, so no token text
+/// becomes key material. A rotation is one Lua script, atomic across instances. Revocation
+/// checks are answered by a local replica kept current through pub/sub (no round trip per
+/// request; a revocation reaches every instance within a second). The connection is made
+/// on first use, so the application starts while Redis is down, and it reconnects by
+/// itself. Run Redis with persistence and `maxmemory-policy noeviction`: a revocation that
+/// Redis loses or evicts brings its token back.
 ///
 /// ```no_run
 /// # fn main() -> Result<(), auth_runtime::ConfigError> {
