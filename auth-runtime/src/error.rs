@@ -84,6 +84,11 @@ pub enum AuthError {
     Revoked,
     /// A path binding or a `claims(...)` requirement does not hold. 403.
     ClaimMismatch,
+    /// The token came from a cookie and the request, an unsafe method, comes from
+    /// another origin (or, in double-submit mode, lacks the matching `X-CSRF-TOKEN`). 403
+    /// `csrf_rejected`, with no `WWW-Authenticate`: the token is fine, the request's
+    /// origin is not.
+    CrossSiteRequest,
     /// A `scope(...)` requirement does not hold. 403 `insufficient_scope`.
     InsufficientScope,
     /// No [`AuthManager`](crate::AuthManager) is installed on the router. A server fault:
@@ -107,7 +112,9 @@ impl AuthError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::MultipleTokens => StatusCode::BAD_REQUEST,
-            Self::ClaimMismatch | Self::InsufficientScope => StatusCode::FORBIDDEN,
+            Self::ClaimMismatch | Self::InsufficientScope | Self::CrossSiteRequest => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotConfigured | Self::MissingPathParameter { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -122,6 +129,7 @@ impl AuthError {
         match self {
             Self::MissingToken
             | Self::ClaimMismatch
+            | Self::CrossSiteRequest
             | Self::NotConfigured
             | Self::MissingPathParameter { .. }
             | Self::StoreUnavailable(_) => None,
@@ -139,11 +147,13 @@ impl AuthError {
     /// The `error` member of the JSON body: the RFC 6750 code where there is one
     /// (`invalid_request`, `invalid_token`, `insufficient_scope`), otherwise
     /// `missing_token` (401 without a token), `forbidden` (403 on a path binding or
-    /// `claims(...)`) or `server_error` (500).
+    /// `claims(...)`), `csrf_rejected` (403 on a cross-site request with a cookie token),
+    /// `server_error` (500) or `temporarily_unavailable` (503).
     pub fn body_code(&self) -> &'static str {
         match self {
             Self::MissingToken => "missing_token",
             Self::ClaimMismatch => "forbidden",
+            Self::CrossSiteRequest => "csrf_rejected",
             Self::NotConfigured | Self::MissingPathParameter { .. } => "server_error",
             Self::StoreUnavailable(_) => "temporarily_unavailable",
             other => other.error_code().unwrap_or("invalid_token"),
@@ -158,6 +168,7 @@ impl AuthError {
             Self::MultipleTokens => "send exactly one token, in one place",
             Self::ClaimMismatch => "the token does not grant access to this resource",
             Self::InsufficientScope => "the token does not carry the scope this route requires",
+            Self::CrossSiteRequest => "cross-site request refused",
             Self::NotConfigured | Self::MissingPathParameter { .. } => "internal server error",
             Self::StoreUnavailable(_) => "authentication is temporarily unavailable; retry shortly",
             _ => "the token is invalid or expired",
@@ -186,6 +197,10 @@ impl fmt::Display for AuthError {
             Self::NotFresh => f.write_str("route requires a fresh token"),
             Self::Revoked => f.write_str("token revoked"),
             Self::ClaimMismatch => f.write_str("claim requirements not met"),
+            Self::CrossSiteRequest => f.write_str(
+                "cross-site request with a cookie token refused (CSRF protection); trust its \
+                 origin with `trusted_origins` if it is yours",
+            ),
             Self::InsufficientScope => f.write_str("scope requirements not met"),
             Self::NotConfigured => f.write_str(
                 "no AuthManager on this router: add `.layer(axum::Extension(manager))` \

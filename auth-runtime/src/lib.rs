@@ -24,7 +24,7 @@ pub use crate::{
     config::{AuthManagerBuilder, ConfigError},
     error::AuthError,
     manager::{AuthManager, SessionError, TokenPair},
-    policy::{matching, requirement, requirement::Requirement},
+    policy::{csrf::CsrfProtection, matching, requirement, requirement::Requirement},
     request::{
         guard::{Guard, RequirementSpec, authorize},
         layer::{self, RequireTokenLayer},

@@ -9,8 +9,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("token", &["error", "config"]),
     ("store", &["token", "config"]),
     ("policy", &["token", "error"]),
-    ("config", &["token", "store", "error"]),
-    ("manager", &["config", "store", "token", "error"]),
+    ("config", &["token", "store", "policy", "error"]),
+    ("manager", &["config", "store", "policy", "token", "error"]),
     (
         "request",
         &["manager", "policy", "config", "store", "token", "error"],

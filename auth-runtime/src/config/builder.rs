@@ -11,6 +11,7 @@ use super::{
 };
 use crate::{
     error::{AuthError, ErrorHandler},
+    policy::csrf::{CsrfPolicy, CsrfProtection, parse_origin},
     store::{MemoryStore, Store, TokenStore},
     token::{CurrentToken, Key, Lifetimes, RevocationCheck, TokenLocation, TokenSources},
 };
@@ -52,6 +53,8 @@ pub struct AuthManagerBuilder {
     store_budget: Duration,
     refresh_grace: Duration,
     fail_open: bool,
+    csrf: CsrfProtection,
+    trusted_origins: Vec<String>,
 }
 
 impl std::fmt::Debug for AuthManagerBuilder {
@@ -93,6 +96,8 @@ impl Default for AuthManagerBuilder {
             store_budget: DEFAULT_STORE_BUDGET,
             refresh_grace: DEFAULT_REFRESH_GRACE,
             fail_open: false,
+            csrf: CsrfProtection::default(),
+            trusted_origins: Vec::new(),
         }
     }
 }
@@ -204,6 +209,28 @@ impl AuthManagerBuilder {
         self
     }
 
+    /// How routes that read their token from a cookie are protected against cross-site
+    /// requests (default [`CsrfProtection::FetchMetadata`]: an unsafe method from another
+    /// origin, a sibling subdomain or another port included, is refused with 403
+    /// `csrf_rejected`). Routes that read a header or the query are never affected.
+    pub fn csrf(mut self, protection: CsrfProtection) -> Self {
+        self.csrf = protection;
+        self
+    }
+
+    /// Origins (`https://app.example.com`, with a port where it is not the default)
+    /// allowed to send unsafe requests with cookie tokens from another origin: your own
+    /// front end on another host. Each is checked by `build()`.
+    pub fn trusted_origins<I, T>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.trusted_origins
+            .extend(origins.into_iter().map(Into::into));
+        self
+    }
+
     /// The query parameter that carries the token where a route reads the query (default
     /// `access_token`). Tokens in URLs end up in logs: prefer a header or a cookie.
     pub fn query_parameter(mut self, name: impl Into<String>) -> Self {
@@ -307,6 +334,18 @@ impl AuthManagerBuilder {
             self.query_parameter,
             self.locations,
         )?;
+        let trusted = self
+            .trusted_origins
+            .iter()
+            .map(|origin| {
+                parse_origin(origin).ok_or_else(|| {
+                    ConfigError::invalid(
+                        "trusted_origins",
+                        format!("`{origin}` is not an origin such as `https://app.example.com`"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let signing_key = match self.signing_key {
             Some(key) if !key.can_sign() => {
                 return Err(ConfigError::invalid(
@@ -346,6 +385,7 @@ impl AuthManagerBuilder {
                 .with_budget(self.store_budget),
             refresh_grace: self.refresh_grace,
             fail_open: self.fail_open,
+            csrf: CsrfPolicy::new(self.csrf, trusted),
         })
     }
 }
@@ -370,6 +410,7 @@ pub(crate) struct Settings {
     pub(crate) refresh_grace: Duration,
     /// Accept signed tokens when the store cannot answer a revocation check.
     pub(crate) fail_open: bool,
+    pub(crate) csrf: CsrfPolicy,
 }
 
 #[cfg(test)]

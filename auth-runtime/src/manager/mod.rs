@@ -7,7 +7,7 @@
 //!
 //! The sessions (login, refresh with rotation, logout) are in `session`.
 //!
-//! May use: `config`, `store`, `token`, `error`. Never `request` (which uses the manager).
+//! May use: `config`, `store`, `policy`, `token`, `error`. Never `request` (which uses the manager).
 
 mod session;
 
@@ -20,6 +20,7 @@ pub use self::session::{SessionError, TokenPair};
 use crate::{
     config::{AuthManagerBuilder, ConfigError, Settings},
     error::{AuthError, ErrorHandler},
+    policy::csrf::CsrfPolicy,
     store::{Store, StoreKey},
     token::{
         CurrentToken, Issuer, Lifetimes, Policy, TokenBuilder, TokenKind, TokenSources, Validator,
@@ -63,6 +64,7 @@ struct Inner {
     store: Store,
     refresh_grace: Duration,
     fail_open: bool,
+    csrf: CsrfPolicy,
 }
 
 impl std::fmt::Debug for AuthManager {
@@ -138,6 +140,7 @@ impl AuthManager {
                 store: settings.store,
                 refresh_grace: settings.refresh_grace,
                 fail_open: settings.fail_open,
+                csrf: settings.csrf,
             }),
         };
         manager.self_test()?;
@@ -255,6 +258,11 @@ impl AuthManager {
     /// The store that keeps revocations and refresh families.
     pub(crate) fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// What requests with cookie tokens must show of their origin.
+    pub(crate) fn csrf(&self) -> &CsrfPolicy {
+        &self.inner.csrf
     }
 
     /// Where this manager looks for tokens.

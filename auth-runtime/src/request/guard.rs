@@ -3,7 +3,8 @@
 //!
 //! Decisions, in order (the README's decision table):
 //!
-//! 1. find the token in the route's location(s): none is 401, two are 400;
+//! 1. find the token in the route's location(s): none is 401, two are 400; a token from
+//!    a cookie on an unsafe method from another origin is 403 `csrf_rejected`;
 //! 2. verify it ([`AuthManager::verify`]): 401 `invalid_token`;
 //! 3. the kind matches: 401 `invalid_token`;
 //! 4. the token is fresh when the route asks: 401 `invalid_token`;
@@ -31,7 +32,7 @@ use crate::{
         matching::{entries_hold, override_holds, path_param_matches, scope_name_granted},
         requirement::{PathBinding, Requirement},
     },
-    token::CurrentToken,
+    token::{CurrentToken, TokenLocation},
 };
 
 /// Names a `'static` [`Requirement`] at the type level, so a [`Guard`] can carry it.
@@ -174,9 +175,24 @@ async fn decide<S: Send + Sync>(
 ) -> Result<Option<CurrentToken>, AuthError> {
     let found = manager
         .sources()
-        .find(parts, requirement.locations, requirement.kind)?;
+        .locate(parts, requirement.locations, requirement.kind)?;
     let token = match found {
-        Some(raw) => manager.authenticate(raw).await?,
+        Some((raw, location)) => {
+            let from_cookie = location == TokenLocation::Cookie;
+            if from_cookie {
+                manager
+                    .csrf()
+                    .check_request(&parts.method, &parts.headers)?;
+            }
+            let token = manager.authenticate(raw).await?;
+            if from_cookie {
+                let claim = token.claim("csrf").and_then(Value::as_str);
+                manager
+                    .csrf()
+                    .check_claim(&parts.method, &parts.headers, claim)?;
+            }
+            token
+        }
         None if requirement.optional => return Ok(None),
         None => return Err(AuthError::MissingToken),
     };

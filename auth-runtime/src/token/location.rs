@@ -110,14 +110,14 @@ impl TokenSources {
     }
 
     /// The one token the request carries in `locations` (the manager's defaults when
-    /// empty), `None` when it carries none. A cookie is read under the name of `kind`'s
-    /// cookie.
-    pub(crate) fn find<'a>(
+    /// empty) and where it was, `None` when it carries none. A cookie is read under the
+    /// name of `kind`'s cookie.
+    pub(crate) fn locate<'a>(
         &self,
         parts: &'a Parts,
         locations: &[TokenLocation],
         kind: TokenKind,
-    ) -> Result<Option<&'a str>, AuthError> {
+    ) -> Result<Option<(&'a str, TokenLocation)>, AuthError> {
         let locations = if locations.is_empty() {
             &self.default_locations[..]
         } else {
@@ -130,14 +130,25 @@ impl TokenSources {
                 TokenLocation::Cookie => self.in_cookie(&parts.headers, self.cookie_name(kind))?,
                 TokenLocation::Query => self.in_query(parts.uri.query())?,
             };
-            if token.is_some() {
+            if let Some(token) = token {
                 if found.is_some() {
                     return Err(AuthError::MultipleTokens);
                 }
-                found = token;
+                found = Some((token, *location));
             }
         }
         Ok(found)
+    }
+
+    /// [`locate`](Self::locate), without where.
+    #[cfg(test)]
+    fn find<'a>(
+        &self,
+        parts: &'a Parts,
+        locations: &[TokenLocation],
+        kind: TokenKind,
+    ) -> Result<Option<&'a str>, AuthError> {
+        Ok(self.locate(parts, locations, kind)?.map(|(token, _)| token))
     }
 
     fn in_header<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
