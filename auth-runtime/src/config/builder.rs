@@ -6,14 +6,14 @@ use std::{sync::Arc, time::Duration};
 use axum::response::Response;
 
 use super::{
-    ConfigError, DEFAULT_AUTH_MAX_AGE, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_TOKEN_BYTES,
-    DEFAULT_REFRESH_GRACE, DEFAULT_REFRESH_MAX_AGE, DEFAULT_STORE_BUDGET,
+    DEFAULT_AUTH_MAX_AGE, DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_TOKEN_BYTES, DEFAULT_REFRESH_GRACE,
+    DEFAULT_REFRESH_MAX_AGE, DEFAULT_STORE_BUDGET,
 };
 use crate::{
     error::{AuthError, ErrorHandler},
-    policy::csrf::{CsrfPolicy, CsrfProtection, parse_origin},
-    store::{MemoryStore, Store, TokenStore},
-    token::{CurrentToken, Key, Lifetimes, RevocationCheck, TokenLocation, TokenSources},
+    policy::csrf::CsrfProtection,
+    store::{Store, TokenStore},
+    token::{CurrentToken, Key, RevocationCheck, TokenLocation},
 };
 
 /// Builds an [`AuthManager`](crate::AuthManager). Start with
@@ -32,29 +32,30 @@ use crate::{
 /// ```
 #[must_use]
 pub struct AuthManagerBuilder {
-    issuer: Option<String>,
-    audience: Option<String>,
-    signing_key: Option<Key>,
-    verification_keys: Vec<Key>,
-    auth_max_age: Duration,
-    refresh_max_age: Duration,
-    leeway: Duration,
-    header_name: String,
-    scheme: String,
-    cookie_name: String,
-    refresh_cookie_name: String,
-    query_parameter: String,
-    locations: Vec<TokenLocation>,
-    max_token_bytes: usize,
-    cache_capacity: usize,
-    error_handler: Option<ErrorHandler>,
-    revocation: Option<RevocationCheck>,
-    store: Option<Store>,
-    store_budget: Duration,
-    refresh_grace: Duration,
-    fail_open: bool,
-    csrf: CsrfProtection,
-    trusted_origins: Vec<String>,
+    pub(super) issuer: Option<String>,
+    pub(super) audience: Option<String>,
+    pub(super) signing_key: Option<Key>,
+    pub(super) verification_keys: Vec<Key>,
+    pub(super) auth_max_age: Duration,
+    pub(super) refresh_max_age: Duration,
+    pub(super) leeway: Duration,
+    pub(super) header_name: String,
+    pub(super) scheme: String,
+    pub(super) cookie_name: String,
+    pub(super) refresh_cookie_name: String,
+    pub(super) query_parameter: String,
+    pub(super) locations: Vec<TokenLocation>,
+    pub(super) max_token_bytes: usize,
+    pub(super) cache_capacity: usize,
+    pub(super) error_handler: Option<ErrorHandler>,
+    pub(super) revocation: Option<RevocationCheck>,
+    pub(super) store: Option<Store>,
+    pub(super) store_budget: Duration,
+    pub(super) refresh_grace: Duration,
+    pub(super) fail_open: bool,
+    pub(super) csrf: CsrfProtection,
+    pub(super) trusted_origins: Vec<String>,
+    pub(super) cookie_secure: bool,
 }
 
 impl std::fmt::Debug for AuthManagerBuilder {
@@ -98,6 +99,7 @@ impl Default for AuthManagerBuilder {
             fail_open: false,
             csrf: CsrfProtection::default(),
             trusted_origins: Vec::new(),
+            cookie_secure: true,
         }
     }
 }
@@ -231,6 +233,14 @@ impl AuthManagerBuilder {
         self
     }
 
+    /// Whether token cookies carry `Secure` (default: yes, browsers then send them over
+    /// HTTPS only, and over plain HTTP to `localhost`). Turn it off only to serve a
+    /// development build over plain HTTP on another host name.
+    pub fn cookie_secure(mut self, secure: bool) -> Self {
+        self.cookie_secure = secure;
+        self
+    }
+
     /// The query parameter that carries the token where a route reads the query (default
     /// `access_token`). Tokens in URLs end up in logs: prefer a header or a cookie.
     pub fn query_parameter(mut self, name: impl Into<String>) -> Self {
@@ -301,171 +311,5 @@ impl AuthManagerBuilder {
     {
         self.revocation = Some(Arc::new(check));
         self
-    }
-
-    /// Checks every setting and hands the manager what it assembles itself from.
-    pub(crate) fn into_settings(self) -> Result<Settings, ConfigError> {
-        let issuer = self.issuer.ok_or_else(|| ConfigError::missing("issuer"))?;
-        if issuer.is_empty() {
-            return Err(ConfigError::invalid("issuer", "must not be empty"));
-        }
-        if self.audience.as_deref() == Some("") {
-            return Err(ConfigError::invalid("audience", "must not be empty"));
-        }
-        for (setting, age) in [
-            ("auth_max_age", self.auth_max_age),
-            ("refresh_max_age", self.refresh_max_age),
-        ] {
-            if age.as_secs() == 0 {
-                return Err(ConfigError::invalid(setting, "must be at least one second"));
-            }
-        }
-        if self.store_budget.is_zero() {
-            return Err(ConfigError::invalid("store_budget", "must be positive"));
-        }
-        if self.max_token_bytes == 0 {
-            return Err(ConfigError::invalid("max_token_bytes", "must be positive"));
-        }
-        let sources = TokenSources::new(
-            &self.header_name,
-            self.scheme,
-            self.cookie_name,
-            self.refresh_cookie_name,
-            self.query_parameter,
-            self.locations,
-        )?;
-        let trusted = self
-            .trusted_origins
-            .iter()
-            .map(|origin| {
-                parse_origin(origin).ok_or_else(|| {
-                    ConfigError::invalid(
-                        "trusted_origins",
-                        format!("`{origin}` is not an origin such as `https://app.example.com`"),
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let signing_key = match self.signing_key {
-            Some(key) if !key.can_sign() => {
-                return Err(ConfigError::invalid(
-                    "signing_key",
-                    "this key has no private part; pass it to `verification_key` instead",
-                ));
-            }
-            other => other,
-        };
-        let keys: Vec<Key> = signing_key
-            .iter()
-            .cloned()
-            .chain(self.verification_keys)
-            .collect();
-        if keys.is_empty() {
-            return Err(ConfigError::missing("signing_key"));
-        }
-        Key::check_set(&keys, "verification_key")?;
-        Ok(Settings {
-            issuer,
-            audience: self.audience,
-            signing_key,
-            keys,
-            lifetimes: Lifetimes {
-                auth: self.auth_max_age.as_secs(),
-                refresh: self.refresh_max_age.as_secs(),
-            },
-            leeway: self.leeway.as_secs(),
-            sources,
-            max_token_bytes: self.max_token_bytes,
-            cache_capacity: self.cache_capacity,
-            error_handler: self.error_handler,
-            revocation: self.revocation,
-            store: self
-                .store
-                .unwrap_or_else(|| Store::new(MemoryStore::new(), DEFAULT_STORE_BUDGET))
-                .with_budget(self.store_budget),
-            refresh_grace: self.refresh_grace,
-            fail_open: self.fail_open,
-            csrf: CsrfPolicy::new(self.csrf, trusted),
-        })
-    }
-}
-
-/// A checked configuration: what [`AuthManager`](crate::AuthManager) assembles itself
-/// from.
-pub(crate) struct Settings {
-    pub(crate) issuer: String,
-    pub(crate) audience: Option<String>,
-    /// The key that signs, if any; it is also the first of `keys`.
-    pub(crate) signing_key: Option<Key>,
-    /// Every verification key, with distinct `kid`s where there are several.
-    pub(crate) keys: Vec<Key>,
-    pub(crate) lifetimes: Lifetimes,
-    pub(crate) leeway: u64,
-    pub(crate) sources: TokenSources,
-    pub(crate) max_token_bytes: usize,
-    pub(crate) cache_capacity: usize,
-    pub(crate) error_handler: Option<ErrorHandler>,
-    pub(crate) revocation: Option<RevocationCheck>,
-    pub(crate) store: Store,
-    pub(crate) refresh_grace: Duration,
-    /// Accept signed tokens when the store cannot answer a revocation check.
-    pub(crate) fail_open: bool,
-    pub(crate) csrf: CsrfPolicy,
-}
-
-#[cfg(test)]
-mod tests {
-    use jsonwebtoken::Algorithm;
-
-    use super::*;
-
-    const SECRET: &str = "0123456789abcdef0123456789abcdef";
-
-    #[test]
-    fn builder_settings_are_checked() {
-        let key = || Key::hmac(Algorithm::HS256, SECRET).unwrap();
-        let err = |b: AuthManagerBuilder| b.build().expect_err("expected an error");
-        assert_eq!(
-            err(AuthManagerBuilder::default().signing_key(key())).setting(),
-            "issuer"
-        );
-        assert_eq!(
-            err(AuthManagerBuilder::default().issuer("x")).setting(),
-            "signing_key"
-        );
-        let base = || AuthManagerBuilder::default().issuer("x").signing_key(key());
-        assert_eq!(
-            err(base().header_name("bad header")).setting(),
-            "header_name"
-        );
-        assert_eq!(err(base().scheme("")).setting(), "scheme");
-        assert_eq!(err(base().cookie_name("a;b")).setting(), "cookie_name");
-        assert_eq!(err(base().token_locations([])).setting(), "token_locations");
-        assert_eq!(err(base().audience("")).setting(), "audience");
-        // Two keys without kids cannot be told apart.
-        assert_eq!(
-            err(base().verification_key(key())).setting(),
-            "verification_key"
-        );
-        // Two keys with one kid cannot either.
-        let dup = AuthManagerBuilder::default()
-            .issuer("x")
-            .signing_key(key().with_kid("a"))
-            .verification_key(key().with_kid("a"));
-        assert!(err(dup).to_string().contains("share the kid"));
-        assert!(
-            base()
-                .verification_key(key().with_kid("old"))
-                .build()
-                .is_err()
-        );
-        assert!(
-            AuthManagerBuilder::default()
-                .issuer("x")
-                .signing_key(key().with_kid("new"))
-                .verification_key(key().with_kid("old"))
-                .build()
-                .is_ok()
-        );
     }
 }

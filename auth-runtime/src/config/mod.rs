@@ -15,10 +15,11 @@
 mod builder;
 pub mod env;
 mod error;
+mod settings;
 
 use std::time::Duration;
 
-pub(crate) use self::builder::Settings;
+pub(crate) use self::settings::Settings;
 pub use self::{builder::AuthManagerBuilder, error::ConfigError};
 pub use crate::{error::ErrorHandler, token::RevocationCheck};
 

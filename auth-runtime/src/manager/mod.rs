@@ -65,6 +65,7 @@ struct Inner {
     refresh_grace: Duration,
     fail_open: bool,
     csrf: CsrfPolicy,
+    cookie_secure: bool,
 }
 
 impl std::fmt::Debug for AuthManager {
@@ -141,6 +142,7 @@ impl AuthManager {
                 refresh_grace: settings.refresh_grace,
                 fail_open: settings.fail_open,
                 csrf: settings.csrf,
+                cookie_secure: settings.cookie_secure,
             }),
         };
         manager.self_test()?;
@@ -245,14 +247,31 @@ impl AuthManager {
             self.inner.sources.cookie_name(kind),
             token,
             self.inner.lifetimes.max_age(kind),
+            self.inner.cookie_secure,
         )
+    }
+
+    /// The two `Set-Cookie` values of a login or a refresh: the auth token in the auth
+    /// cookie, the refresh token in the refresh cookie. Send both:
+    /// `headers.append(SET_COOKIE, value)` for each.
+    pub fn session_cookies(&self, pair: &TokenPair) -> [HeaderValue; 2] {
+        [
+            self.token_cookie(&pair.auth_token, TokenKind::Auth),
+            self.token_cookie(&pair.refresh_token, TokenKind::Refresh),
+        ]
     }
 
     /// The `Set-Cookie` values that delete both token cookies, auth and refresh (log out).
     /// Send both: `headers.append(SET_COOKIE, value)` for each.
     pub fn clear_token_cookies(&self) -> [HeaderValue; 2] {
-        [TokenKind::Auth, TokenKind::Refresh]
-            .map(|kind| set_cookie(self.inner.sources.cookie_name(kind), "", 0))
+        [TokenKind::Auth, TokenKind::Refresh].map(|kind| {
+            set_cookie(
+                self.inner.sources.cookie_name(kind),
+                "",
+                0,
+                self.inner.cookie_secure,
+            )
+        })
     }
 
     /// The store that keeps revocations and refresh families.

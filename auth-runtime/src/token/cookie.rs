@@ -8,9 +8,13 @@
 use axum::http::HeaderValue;
 
 /// A `Set-Cookie` value that stores `value` in cookie `name` for `max_age` seconds (0
-/// deletes it).
-pub(crate) fn set_cookie(name: &str, value: &str, max_age: u64) -> HeaderValue {
-    let attributes = "Path=/; HttpOnly; Secure; SameSite=Strict";
+/// deletes it); `secure` adds `Secure`.
+pub(crate) fn set_cookie(name: &str, value: &str, max_age: u64, secure: bool) -> HeaderValue {
+    let attributes = if secure {
+        "Path=/; HttpOnly; Secure; SameSite=Strict"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict"
+    };
     HeaderValue::try_from(format!("{name}={value}; Max-Age={max_age}; {attributes}"))
         // Tokens this library signs are base64url and dots, and cookie names are checked
         // at build time; text a header cannot carry clears the cookie instead.
