@@ -28,6 +28,7 @@ pub use crate::{
     request::{
         guard::{Guard, RequirementSpec, authorize},
         layer::{self, RequireTokenLayer},
+        redirect::{self, RedirectToLogin, local_path},
         response::AuthRejection,
         user::{CurrentUser, LoadUser},
     },

@@ -12,5 +12,6 @@
 
 pub(crate) mod guard;
 pub mod layer;
+pub mod redirect;
 pub(crate) mod response;
 pub(crate) mod user;

@@ -4,6 +4,8 @@
 //!
 //! - [`parity`](mod@parity), Flask_PyJWT.
 //! - [`sessions`](mod@sessions), the real application: login, rotation, logout.
+//! - [`login`](mod@login), Flask-JWT-Login: a login form, a page behind a cookie.
 
+pub mod login;
 pub mod parity;
 pub mod sessions;

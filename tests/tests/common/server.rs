@@ -54,9 +54,25 @@ impl TestServer {
 
     /// `POST path` with a JSON body and extra header lines.
     pub async fn post(&self, path: &str, headers: &[&str], body: &str) -> Response {
+        self.post_as("application/json", path, headers, body).await
+    }
+
+    /// `POST path` with an HTML form body (`a=1&b=2`) and extra header lines.
+    pub async fn post_form(&self, path: &str, headers: &[&str], body: &str) -> Response {
+        self.post_as("application/x-www-form-urlencoded", path, headers, body)
+            .await
+    }
+
+    async fn post_as(
+        &self,
+        content_type: &str,
+        path: &str,
+        headers: &[&str],
+        body: &str,
+    ) -> Response {
         let mut raw = format!(
             "POST {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n",
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n",
             body.len()
         );
         for h in headers {
@@ -116,6 +132,15 @@ impl Response {
             headers,
             body,
         }
+    }
+
+    /// Every value of a header (`set-cookie` comes several times).
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

@@ -1,0 +1,26 @@
+//! Run with: `AUTH_SECRET=$(openssl rand -base64 64) cargo run --bin login`, then open
+//! `http://localhost:3000/protected`.
+//!
+//! Flask-JWT-Login's README in a browser, on `BIND` (default 127.0.0.1:3000): users
+//! `alice`/`alice-password` and `root`/`root-password`. Environment: the `AUTH_*`
+//! variables (`AUTH_ISSUER` defaults to `login`, `AUTH_ALGORITHM` to HS512, which needs a
+//! 64-byte `AUTH_SECRET`), `AUTH_REDIS_URL`, `RUST_LOG` (default `info`).
+
+use std::process::ExitCode;
+
+use auth_examples::{bind_from_env, exit, init_logging, ports::login, serve};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    exit(run().await)
+}
+
+async fn run() -> Result<(), String> {
+    init_logging();
+    let manager =
+        login::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
+    let listener = bind_from_env().await?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("login server on http://{addr}/protected");
+    serve(listener, login::app(manager)).await
+}

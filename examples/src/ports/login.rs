@@ -1,0 +1,154 @@
+//! Flask-JWT-Login's README in a browser: a login form, a page behind a cookie, logout.
+//!
+//! | route | answers |
+//! |---|---|
+//! | `GET /login` | an HTML form with fields `id` and `pw` posting to `/login` |
+//! | `POST /login` (form) | valid: sets the cookies, 303 to `/protected` (or a local `next`); invalid: the form again with an error, no cookie |
+//! | `GET /protected` | with the cookie `Protected Page. name :<name>`; without, 303 to `/login?next=/protected` |
+//! | `POST /logout` (form, cookie) | clears both cookies and revokes the login; cross-site: 403, nothing changes |
+//!
+//! The auth token travels in the cookie `token` (the seed's name), the refresh token in
+//! `refresh_token`; tokens are HS512. CSRF protection is the library's default.
+
+use auth_runtime::{
+    AuthManager, AuthManagerBuilder, ConfigError, CurrentToken, RedirectToLogin, local_path,
+    require_token,
+};
+use axum::{
+    Extension, Form, Router,
+    extract::Query,
+    http::{HeaderMap, StatusCode, header::LOCATION, header::SET_COOKIE},
+    response::{Html, IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+/// The user table: id, password and display name (Flask-JWT-Login's
+/// `authentication_handler` looks users up here).
+fn authenticate(id: &str, pw: &str) -> Option<&'static str> {
+    match (id, pw) {
+        ("alice", "alice-password") => Some("Alice"),
+        ("root", "root-password") => Some("Root"),
+        _ => None,
+    }
+}
+
+fn display_name(id: &str) -> Option<&'static str> {
+    match id {
+        "alice" => Some("Alice"),
+        "root" => Some("Root"),
+        _ => None,
+    }
+}
+
+/// The manager from `AUTH_*` variables, with `AUTH_ISSUER` defaulting to `login`,
+/// `AUTH_ALGORITHM` to HS512 and the auth cookie named `token`.
+pub fn manager_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<AuthManager, ConfigError> {
+    AuthManagerBuilder::from_env_with(|name| match lookup(name) {
+        None if name == auth_runtime::config::env::ISSUER => Some("login".to_owned()),
+        None if name == auth_runtime::config::env::ALGORITHM => Some("HS512".to_owned()),
+        value => value,
+    })?
+    .cookie_name("token")
+    .build()
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    id: String,
+    pw: String,
+    next: Option<String>,
+}
+
+/// The login page, with an error line when `error` is set.
+fn form(next: Option<&str>, error: Option<&str>) -> Html<String> {
+    let next = next.and_then(local_path).map(escape).unwrap_or_default();
+    let error = error
+        .map(|e| format!("<p class=\"error\">{}</p>", escape(e)))
+        .unwrap_or_default();
+    Html(format!(
+        "<!doctype html><html><head><title>Log in</title></head><body>\
+         <h1>Log in</h1>{error}\
+         <form method=\"post\" action=\"/login\">\
+         <label>id <input name=\"id\" autocomplete=\"username\"></label>\
+         <label>pw <input name=\"pw\" type=\"password\" autocomplete=\"current-password\"></label>\
+         <input type=\"hidden\" name=\"next\" value=\"{next}\">\
+         <button type=\"submit\">Log in</button></form></body></html>"
+    ))
+}
+
+async fn login_page(Query(query): Query<Next>) -> Html<String> {
+    form(query.next.as_deref(), None)
+}
+
+async fn login(Extension(auth): Extension<AuthManager>, Form(input): Form<LoginForm>) -> Response {
+    if authenticate(&input.id, &input.pw).is_none() {
+        return form(input.next.as_deref(), Some("Invalid id or password.")).into_response();
+    }
+    let pair = match auth.login(auth.auth_token(&input.id)).await {
+        Ok(pair) => pair,
+        Err(error) => return error.into_response(),
+    };
+    let target = input
+        .next
+        .as_deref()
+        .and_then(local_path)
+        .unwrap_or("/protected");
+    let mut headers = HeaderMap::new();
+    for cookie in auth.session_cookies(&pair) {
+        headers.append(SET_COOKIE, cookie);
+    }
+    if let Ok(location) = target.parse() {
+        headers.insert(LOCATION, location);
+    }
+    (StatusCode::SEE_OTHER, headers).into_response()
+}
+
+#[require_token(location = "cookie")]
+async fn protected(token: CurrentToken) -> Response {
+    match display_name(token.sub()) {
+        Some(name) => format!("Protected Page. name :{name}").into_response(),
+        None => StatusCode::FORBIDDEN.into_response(),
+    }
+}
+
+#[require_token(location = "cookie")]
+async fn logout(Extension(auth): Extension<AuthManager>, token: CurrentToken) -> Response {
+    if let Err(error) = auth.logout(&token).await {
+        return error.into_response();
+    }
+    let mut headers = HeaderMap::new();
+    for cookie in auth.clear_token_cookies() {
+        headers.append(SET_COOKIE, cookie);
+    }
+    headers.insert(LOCATION, "/login".parse().expect("a static path"));
+    (StatusCode::SEE_OTHER, headers).into_response()
+}
+
+/// HTML-escapes text placed in a page.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// The login routes, with `manager` installed.
+pub fn app(manager: AuthManager) -> Router {
+    let pages = Router::new()
+        .route("/protected", get(protected))
+        .route_layer(RedirectToLogin::new("/login"));
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .merge(pages)
+        .layer(Extension(manager))
+}
