@@ -131,10 +131,7 @@ fn is_safe(method: &Method) -> bool {
 
 /// The one value of `name`; a repeated header counts as absent-and-suspicious, so it is
 /// returned as an empty value that matches nothing.
-fn single<'a>(
-    headers: &'a HeaderMap,
-    name: impl axum::http::header::AsHeaderName,
-) -> Option<&'a [u8]> {
+fn single(headers: &HeaderMap, name: impl axum::http::header::AsHeaderName) -> Option<&[u8]> {
     let mut values = headers.get_all(name).iter();
     let first = values.next()?;
     if values.next().is_some() {
