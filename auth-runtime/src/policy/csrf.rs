@@ -184,7 +184,8 @@ mod tests {
         );
         let strict = CsrfPolicy::new(CsrfProtection::Strict, Vec::new());
         let h = "host";
-        let cases: &[(Method, &[(&'static str, &'static str)], bool, bool)] = &[
+        type Headers = &'static [(&'static str, &'static str)];
+        let cases: &[(Method, Headers, bool, bool)] = &[
             // method, headers, passes (default), passes (strict)
             (Method::GET, &[("sec-fetch-site", "cross-site")], true, true),
             (
