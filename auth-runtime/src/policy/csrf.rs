@@ -183,7 +183,7 @@ mod tests {
             vec![parse_origin("https://app.example.com").unwrap()],
         );
         let strict = CsrfPolicy::new(CsrfProtection::Strict, Vec::new());
-        let h = "host";
+        const H: &str = "host";
         type Headers = &'static [(&'static str, &'static str)];
         let cases: &[(Method, Headers, bool, bool)] = &[
             // method, headers, passes (default), passes (strict)
@@ -234,35 +234,35 @@ mod tests {
             ),
             (
                 Method::PUT,
-                &[("origin", "http://svc.local:8080"), (h, "svc.local:8080")],
+                &[("origin", "http://svc.local:8080"), (H, "svc.local:8080")],
                 true,
                 true,
             ),
             (
                 Method::PUT,
-                &[("origin", "http://svc.local:8081"), (h, "svc.local:8080")],
+                &[("origin", "http://svc.local:8081"), (H, "svc.local:8080")],
                 false,
                 false,
             ),
             (
                 Method::POST,
-                &[("origin", "null"), (h, "svc.local")],
+                &[("origin", "null"), (H, "svc.local")],
                 false,
                 false,
             ),
             (
                 Method::POST,
-                &[("origin", "https://app.example.com"), (h, "svc.local")],
+                &[("origin", "https://app.example.com"), (H, "svc.local")],
                 true,
                 false,
             ),
             (
                 Method::POST,
-                &[("origin", "http://svc.local/path"), (h, "svc.local")],
+                &[("origin", "http://svc.local/path"), (H, "svc.local")],
                 false,
                 false,
             ),
-            (Method::POST, &[(h, "svc.local")], true, false),
+            (Method::POST, &[(H, "svc.local")], true, false),
             (Method::PATCH, &[], true, false),
             (
                 Method::POST,
