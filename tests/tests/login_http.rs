@@ -145,3 +145,44 @@ async fn logout_clears_both_cookies_and_ends_the_login_but_not_cross_site() {
     let res = s.get("/protected", &[&alice]).await;
     assert_eq!(res.header("location"), Some("/login?next=/protected"));
 }
+
+#[tokio::test]
+async fn an_expired_auth_cookie_is_renewed_from_the_refresh_cookie() {
+    let s = server().await;
+    let cookies = log_in(&s, "alice").await;
+    // The browser dropped the expired auth cookie and kept the refresh cookie.
+    let refresh_only = cookies
+        .trim_start_matches("Cookie: ")
+        .split("; ")
+        .find(|c| c.starts_with("refresh_token="))
+        .map(|c| format!("Cookie: {c}"))
+        .unwrap();
+    let res = s.get("/protected", &[&refresh_only]).await;
+    assert_eq!(res.header("location"), Some("/login?next=/protected"));
+    let renewed = s.get("/login?next=/protected", &[&refresh_only]).await;
+    assert_eq!(renewed.status, 303, "{}", renewed.body);
+    assert_eq!(renewed.header("location"), Some("/protected"));
+    let set: Vec<&str> = renewed
+        .headers_named("set-cookie")
+        .into_iter()
+        .map(|c| c.split(';').next().unwrap())
+        .collect();
+    assert_eq!(set.len(), 2);
+    assert!(set[0].starts_with("token=") && set[1].starts_with("refresh_token="));
+    let page = s
+        .get("/protected", &[&format!("Cookie: {}", set.join("; "))])
+        .await;
+    assert_eq!(page.body, "Protected Page. name :Alice");
+
+    // A refresh cookie that is no good shows the form and clears the cookies.
+    let res = s
+        .get("/login?next=/protected", &["Cookie: refresh_token=x.y.z"])
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(res.body.contains("name=\"pw\""));
+    assert!(
+        res.headers_named("set-cookie")
+            .iter()
+            .all(|c| c.contains("Max-Age=0"))
+    );
+}

@@ -13,7 +13,7 @@ mod session;
 
 use std::{sync::Arc, time::Duration};
 
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use jsonwebtoken::Algorithm;
 
 pub use self::session::{SessionError, TokenPair};
@@ -249,6 +249,19 @@ impl AuthManager {
             self.inner.lifetimes.max_age(kind),
             self.inner.cookie_secure,
         )
+    }
+
+    /// The token a browser sent in the cookie of `kind` (`None` when there is none, or
+    /// more than one, or it is malformed). Not verified: pass it to
+    /// [`authenticate`](Self::authenticate). For pages that act on a cookie without a
+    /// guard, such as a login page that renews an expired session from the refresh
+    /// cookie.
+    pub fn cookie_token<'a>(&self, headers: &'a HeaderMap, kind: TokenKind) -> Option<&'a str> {
+        let sources = &self.inner.sources;
+        sources
+            .in_cookie(headers, sources.cookie_name(kind))
+            .ok()
+            .flatten()
     }
 
     /// The two `Set-Cookie` values of a login or a refresh: the auth token in the auth

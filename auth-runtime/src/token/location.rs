@@ -179,7 +179,7 @@ impl TokenSources {
         check_token(token).map(Some)
     }
 
-    fn in_cookie<'a>(
+    pub(crate) fn in_cookie<'a>(
         &self,
         headers: &'a HeaderMap,
         name: &str,

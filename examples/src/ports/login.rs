@@ -7,17 +7,20 @@
 //! | `GET /protected` | with the cookie `Protected Page. name :<name>`; without, 303 to `/login?next=/protected` |
 //! | `POST /logout` (form, cookie) | clears both cookies and revokes the login; cross-site: 403, nothing changes |
 //!
+//! When the auth cookie has expired but the refresh cookie is good, the redirect to
+//! `/login` renews the session (rotating the refresh token) and sends the browser back.
+//!
 //! The auth token travels in the cookie `token` (the seed's name), the refresh token in
 //! `refresh_token`; tokens are HS512. CSRF protection is the library's default.
 
 use auth_runtime::{
-    AuthManager, AuthManagerBuilder, ConfigError, CurrentToken, RedirectToLogin, local_path,
-    require_token,
+    AuthManager, AuthManagerBuilder, ConfigError, CurrentToken, RedirectToLogin, TokenKind,
+    local_path, require_token,
 };
 use axum::{
     Extension, Form, Router,
     extract::Query,
-    http::{HeaderMap, StatusCode, header::LOCATION, header::SET_COOKIE},
+    http::{HeaderMap, HeaderValue, StatusCode, header::LOCATION, header::SET_COOKIE},
     response::{Html, IntoResponse, Response},
     routing::{get, post},
 };
@@ -84,8 +87,48 @@ fn form(next: Option<&str>, error: Option<&str>) -> Html<String> {
     ))
 }
 
-async fn login_page(Query(query): Query<Next>) -> Html<String> {
-    form(query.next.as_deref(), None)
+/// The login page; a browser whose auth cookie has expired but whose refresh cookie is
+/// still good is renewed here, without a form, and sent on to `next`.
+async fn login_page(
+    Extension(auth): Extension<AuthManager>,
+    headers: HeaderMap,
+    Query(query): Query<Next>,
+) -> Response {
+    let next = query.next.as_deref();
+    let Some(raw) = auth.cookie_token(&headers, TokenKind::Refresh) else {
+        return form(next, None).into_response();
+    };
+    let renewed = match auth.authenticate(raw).await {
+        Ok(token) if token.kind() == TokenKind::Refresh => auth
+            .refresh(&token, auth.auth_token(token.sub()))
+            .await
+            .ok(),
+        _ => None,
+    };
+    let mut response = match renewed {
+        Some(pair) => redirect(&auth.session_cookies(&pair), next),
+        // Spent, revoked or expired: forget it, and ask for the password.
+        None => form(next, None).into_response(),
+    };
+    if response.status() != StatusCode::SEE_OTHER {
+        for cookie in auth.clear_token_cookies() {
+            response.headers_mut().append(SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
+/// 303 to `next` if it is a path on this site, else to `/protected`, setting `cookies`.
+fn redirect(cookies: &[HeaderValue], next: Option<&str>) -> Response {
+    let target = next.and_then(local_path).unwrap_or("/protected");
+    let mut headers = HeaderMap::new();
+    for cookie in cookies {
+        headers.append(SET_COOKIE, cookie.clone());
+    }
+    if let Ok(location) = target.parse() {
+        headers.insert(LOCATION, location);
+    }
+    (StatusCode::SEE_OTHER, headers).into_response()
 }
 
 async fn login(Extension(auth): Extension<AuthManager>, Form(input): Form<LoginForm>) -> Response {
@@ -96,19 +139,7 @@ async fn login(Extension(auth): Extension<AuthManager>, Form(input): Form<LoginF
         Ok(pair) => pair,
         Err(error) => return error.into_response(),
     };
-    let target = input
-        .next
-        .as_deref()
-        .and_then(local_path)
-        .unwrap_or("/protected");
-    let mut headers = HeaderMap::new();
-    for cookie in auth.session_cookies(&pair) {
-        headers.append(SET_COOKIE, cookie);
-    }
-    if let Ok(location) = target.parse() {
-        headers.insert(LOCATION, location);
-    }
-    (StatusCode::SEE_OTHER, headers).into_response()
+    redirect(&auth.session_cookies(&pair), input.next.as_deref())
 }
 
 #[require_token(location = "cookie")]
