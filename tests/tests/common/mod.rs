@@ -1,15 +1,18 @@
 //! Helpers shared by the HTTP tests: keys and managers (`keys`), hand-made and issued
 //! tokens (`tokens`), a real server with a raw HTTP/1.1 client (`server`), captured log
-//! lines (`logs`), and a real `redis-server` (`redis_server`).
+//! lines (`logs`), a real `redis-server` (`redis_server`), and a headless Chromium
+//! (`browser`).
 
 #![allow(dead_code, unreachable_pub, unused_imports)]
 
+mod browser;
 mod keys;
 mod logs;
 mod redis_server;
 mod server;
 mod tokens;
 
+pub use browser::*;
 pub use keys::*;
 pub use logs::*;
 pub use redis_server::*;

@@ -106,7 +106,7 @@ pub struct Response {
 }
 
 impl Response {
-    fn parse(bytes: &[u8]) -> Self {
+    pub fn parse(bytes: &[u8]) -> Self {
         let text = String::from_utf8_lossy(bytes);
         let (head, body) = text.split_once("\r\n\r\n").expect("a complete response");
         let mut lines = head.split("\r\n");
