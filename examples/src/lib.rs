@@ -5,10 +5,12 @@
 //! - [`ports`]: one module per seed's README example, ported route for route
 //!   ([`ports::parity`] is Flask_PyJWT's).
 //! - [`bench`](mod@bench): the routes the load benchmark compares side by side.
+//! - [`pages`]: what the examples' HTML pages share (the login form, escaping).
 //! - [`serve`](mod@serve): logging, the `BIND` address, the request log and the server
 //!   loop every binary shares.
 
 pub mod bench;
+pub mod pages;
 pub mod ports;
 pub mod quickstart;
 pub mod serve;

@@ -39,7 +39,7 @@ async fn home(token: Option<CurrentToken>) -> String {
 async fn serve(manager: AuthManager) -> TestServer {
     let app: Router = sessions::app(manager.clone()).merge(
         Router::new()
-            .route("/", get(home))
+            .route("/optional", get(home))
             .layer(axum::Extension(manager)),
     );
     TestServer::start_plain(app).await
@@ -293,7 +293,7 @@ async fn redis_down_answers_503_and_the_service_recovers_by_itself() {
     }
     assert_unavailable(&s.get_with_token("/me", &auth).await);
     assert_unavailable(&s.get_with_token("/admin", &revoked).await);
-    assert_unavailable(&s.get_with_token("/", &auth).await);
+    assert_unavailable(&s.get_with_token("/optional", &auth).await);
     assert_unavailable(&refresh(&s, &refresh_token).await);
     assert_unavailable(&s.post("/logout", &[&bearer(&auth)], "").await);
     assert_unavailable(
@@ -309,7 +309,7 @@ async fn redis_down_answers_503_and_the_service_recovers_by_itself() {
         "answers within the budget"
     );
     // Without a token, an optional route needs no store.
-    assert_eq!(s.get("/", &[]).await.body, "anonymous");
+    assert_eq!(s.get("/optional", &[]).await.body, "anonymous");
 
     redis.restart();
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -341,4 +341,65 @@ async fn the_service_starts_while_redis_is_down() {
     s.get("/me", &[])
         .await
         .assert_refused(401, Some("Bearer"), "missing_token");
+}
+
+/// The `Cookie` line a browser would send back after `res`.
+fn cookies_from(res: &common::Response) -> String {
+    let pairs: Vec<&str> = res
+        .headers_named("set-cookie")
+        .into_iter()
+        .map(|c| c.split(';').next().unwrap())
+        .collect();
+    format!("Cookie: {}", pairs.join("; "))
+}
+
+#[tokio::test]
+async fn the_same_service_in_a_browser_with_cookies() {
+    let s = serve(manager_with(MemoryStore::new(), Duration::ZERO)).await;
+    let home = s.get("/", &[]).await;
+    assert_eq!(home.status, 303);
+    assert_eq!(home.header("location"), Some("/login?next=/"));
+    let form = s.get("/login?next=/", &[]).await;
+    assert!(form.body.contains("name=\"username\"") && form.body.contains("name=\"password\""));
+
+    let bad = s
+        .post_form("/login", &[], "username=alice&password=nope")
+        .await;
+    assert_eq!(bad.status, 200);
+    assert!(bad.headers_named("set-cookie").is_empty());
+
+    let res = s
+        .post_form(
+            "/login",
+            &[],
+            "username=alice&password=alice-password&next=%2F",
+        )
+        .await;
+    assert_eq!((res.status, res.header("location")), (303, Some("/")));
+    let cookies = cookies_from(&res);
+    assert!(cookies.contains("auth_token=") && cookies.contains("refresh_token="));
+    let page = s.get("/", &[&cookies]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Logged in as alice."), "{}", page.body);
+
+    // A forged logout from another origin is refused; the session survives.
+    s.post_form("/logout", &[&cookies, "Sec-Fetch-Site: same-site"], "")
+        .await
+        .assert_refused(403, None, "csrf_rejected");
+    assert_eq!(s.get("/", &[&cookies]).await.status, 200);
+
+    let out = s
+        .post_form("/logout", &[&cookies, "Sec-Fetch-Site: same-origin"], "")
+        .await;
+    assert_eq!((out.status, out.header("location")), (303, Some("/login")));
+    assert!(
+        out.headers_named("set-cookie")
+            .iter()
+            .all(|c| c.contains("Max-Age=0"))
+    );
+    assert_eq!(
+        s.get("/", &[&cookies]).await.status,
+        303,
+        "the old cookie is refused"
+    );
 }

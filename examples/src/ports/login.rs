@@ -15,16 +15,18 @@
 
 use auth_runtime::{
     AuthManager, AuthManagerBuilder, ConfigError, CurrentToken, RedirectToLogin, TokenKind,
-    local_path, require_token,
+    require_token,
 };
 use axum::{
     Extension, Form, Router,
     extract::Query,
-    http::{HeaderMap, HeaderValue, StatusCode, header::LOCATION, header::SET_COOKIE},
+    http::{HeaderMap, StatusCode, header::SET_COOKIE},
     response::{Html, IntoResponse, Response},
     routing::{get, post},
 };
 use serde::Deserialize;
+
+use crate::pages::{LoginFields, login_form, redirect};
 
 /// The user table: id, password and display name (Flask-JWT-Login's
 /// `authentication_handler` looks users up here).
@@ -70,21 +72,13 @@ struct LoginForm {
     next: Option<String>,
 }
 
-/// The login page, with an error line when `error` is set.
+const FIELDS: LoginFields = LoginFields {
+    user: "id",
+    password: "pw",
+};
+
 fn form(next: Option<&str>, error: Option<&str>) -> Html<String> {
-    let next = next.and_then(local_path).map(escape).unwrap_or_default();
-    let error = error
-        .map(|e| format!("<p class=\"error\">{}</p>", escape(e)))
-        .unwrap_or_default();
-    Html(format!(
-        "<!doctype html><html><head><title>Log in</title></head><body>\
-         <h1>Log in</h1>{error}\
-         <form method=\"post\" action=\"/login\">\
-         <label>id <input name=\"id\" autocomplete=\"username\"></label>\
-         <label>pw <input name=\"pw\" type=\"password\" autocomplete=\"current-password\"></label>\
-         <input type=\"hidden\" name=\"next\" value=\"{next}\">\
-         <button type=\"submit\">Log in</button></form></body></html>"
-    ))
+    login_form(FIELDS, next, error)
 }
 
 /// The login page; a browser whose auth cookie has expired but whose refresh cookie is
@@ -106,7 +100,7 @@ async fn login_page(
         _ => None,
     };
     let mut response = match renewed {
-        Some(pair) => redirect(&auth.session_cookies(&pair), next),
+        Some(pair) => redirect(&auth.session_cookies(&pair), next, "/protected"),
         // Spent, revoked or expired: forget it, and ask for the password.
         None => form(next, None).into_response(),
     };
@@ -118,19 +112,6 @@ async fn login_page(
     response
 }
 
-/// 303 to `next` if it is a path on this site, else to `/protected`, setting `cookies`.
-fn redirect(cookies: &[HeaderValue], next: Option<&str>) -> Response {
-    let target = next.and_then(local_path).unwrap_or("/protected");
-    let mut headers = HeaderMap::new();
-    for cookie in cookies {
-        headers.append(SET_COOKIE, cookie.clone());
-    }
-    if let Ok(location) = target.parse() {
-        headers.insert(LOCATION, location);
-    }
-    (StatusCode::SEE_OTHER, headers).into_response()
-}
-
 async fn login(Extension(auth): Extension<AuthManager>, Form(input): Form<LoginForm>) -> Response {
     if authenticate(&input.id, &input.pw).is_none() {
         return form(input.next.as_deref(), Some("Invalid id or password.")).into_response();
@@ -139,7 +120,11 @@ async fn login(Extension(auth): Extension<AuthManager>, Form(input): Form<LoginF
         Ok(pair) => pair,
         Err(error) => return error.into_response(),
     };
-    redirect(&auth.session_cookies(&pair), input.next.as_deref())
+    redirect(
+        &auth.session_cookies(&pair),
+        input.next.as_deref(),
+        "/protected",
+    )
 }
 
 #[require_token(location = "cookie")]
@@ -155,21 +140,7 @@ async fn logout(Extension(auth): Extension<AuthManager>, token: CurrentToken) ->
     if let Err(error) = auth.logout(&token).await {
         return error.into_response();
     }
-    let mut headers = HeaderMap::new();
-    for cookie in auth.clear_token_cookies() {
-        headers.append(SET_COOKIE, cookie);
-    }
-    headers.insert(LOCATION, "/login".parse().expect("a static path"));
-    (StatusCode::SEE_OTHER, headers).into_response()
-}
-
-/// HTML-escapes text placed in a page.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    redirect(&auth.clear_token_cookies(), None, "/login")
 }
 
 /// The login routes, with `manager` installed.
