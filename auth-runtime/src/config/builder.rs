@@ -56,6 +56,7 @@ pub struct AuthManagerBuilder {
     pub(super) csrf: CsrfProtection,
     pub(super) trusted_origins: Vec<String>,
     pub(super) cookie_secure: bool,
+    pub(super) trace_subject: bool,
 }
 
 impl std::fmt::Debug for AuthManagerBuilder {
@@ -100,6 +101,7 @@ impl Default for AuthManagerBuilder {
             csrf: CsrfProtection::default(),
             trusted_origins: Vec::new(),
             cookie_secure: true,
+            trace_subject: false,
         }
     }
 }
@@ -238,6 +240,14 @@ impl AuthManagerBuilder {
     /// development build over plain HTTP on another host name.
     pub fn cookie_secure(mut self, secure: bool) -> Self {
         self.cookie_secure = secure;
+        self
+    }
+
+    /// Whether each guard decision's `tracing` event names the subject as `user.id`
+    /// (default: no; a subject is personal data in many deployments). The token itself is
+    /// never logged.
+    pub fn trace_subject(mut self, on: bool) -> Self {
+        self.trace_subject = on;
         self
     }
 

@@ -96,6 +96,7 @@ impl AuthManagerBuilder {
             fail_open: self.fail_open,
             csrf: CsrfPolicy::new(self.csrf, trusted),
             cookie_secure: self.cookie_secure,
+            trace_subject: self.trace_subject,
         })
     }
 }
@@ -122,6 +123,7 @@ pub(crate) struct Settings {
     pub(crate) fail_open: bool,
     pub(crate) csrf: CsrfPolicy,
     pub(crate) cookie_secure: bool,
+    pub(crate) trace_subject: bool,
 }
 
 #[cfg(test)]

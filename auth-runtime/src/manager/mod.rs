@@ -66,6 +66,7 @@ struct Inner {
     fail_open: bool,
     csrf: CsrfPolicy,
     cookie_secure: bool,
+    trace_subject: bool,
 }
 
 impl std::fmt::Debug for AuthManager {
@@ -143,6 +144,7 @@ impl AuthManager {
                 fail_open: settings.fail_open,
                 csrf: settings.csrf,
                 cookie_secure: settings.cookie_secure,
+                trace_subject: settings.trace_subject,
             }),
         };
         manager.self_test()?;
@@ -290,6 +292,11 @@ impl AuthManager {
     /// The store that keeps revocations and refresh families.
     pub(crate) fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Whether decision events name the subject (`user.id`).
+    pub(crate) fn trace_subject(&self) -> bool {
+        self.inner.trace_subject
     }
 
     /// What requests with cookie tokens must show of their origin.

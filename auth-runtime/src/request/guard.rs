@@ -24,7 +24,7 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
-use super::response::AuthRejection;
+use super::{response::AuthRejection, trace};
 use crate::{
     error::{AuthError, ErrorHandler},
     manager::AuthManager,
@@ -152,11 +152,18 @@ pub async fn authorize<S: Send + Sync>(
     requirement: &Requirement,
 ) -> Result<Option<CurrentToken>, AuthRejection> {
     let Some(manager) = parts.extensions.get::<AuthManager>().cloned() else {
-        return Err(AuthRejection::new(AuthError::NotConfigured, None));
+        let error = AuthError::NotConfigured;
+        trace::decision(parts, Err(&error), false);
+        return Err(AuthRejection::new(error, None));
     };
     let decided = decide(&manager, parts, state, requirement)
         .await
         .and_then(|token| Decision::combine(parts.extensions.get::<Decision>(), token));
+    trace::decision(
+        parts,
+        decided.as_ref().map(|d| d.0.as_ref()),
+        manager.trace_subject(),
+    );
     match decided {
         Ok(decision) => {
             let token = decision.0.clone();

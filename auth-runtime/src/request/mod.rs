@@ -14,4 +14,5 @@ pub(crate) mod guard;
 pub mod layer;
 pub mod redirect;
 pub(crate) mod response;
+mod trace;
 pub(crate) mod user;

@@ -44,8 +44,8 @@ impl IntoResponse for AuthError {
 /// The rejection of the guard and of [`CurrentToken`](crate::CurrentToken): the
 /// [`AuthError`], answered through the manager's error handler when one is set.
 ///
-/// Client errors are logged at `debug`, server faults at `error`; the token is never
-/// logged.
+/// The guard logged its decision already: client errors at `debug`, server faults at
+/// `error`, never the token.
 pub struct AuthRejection {
     error: AuthError,
     handler: Option<ErrorHandler>,
@@ -90,11 +90,6 @@ impl std::error::Error for AuthRejection {
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
-        if self.error.is_server_fault() {
-            tracing::error!(error = %self.error, "request refused by a server-side auth fault");
-        } else {
-            tracing::debug!(error = %self.error, status = self.error.status().as_u16(), "request refused");
-        }
         let response = self.error.clone().into_response();
         match self.handler {
             Some(handler) => handler(&self.error, response),
