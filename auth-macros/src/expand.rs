@@ -134,6 +134,8 @@ fn expand(
         None => format_ident!("__auth_require_token_{}", name),
     };
     let requirement = requirement(spec, &private);
+    #[cfg(feature = "utoipa")]
+    crate::openapi::document(spec, &mut handler.attrs, &private);
     let guard: syn::FnArg = parse_quote!(__auth_guard: #private::Guard<#spec_type>);
     handler.sig.inputs.insert(0, guard);
     let vis = &handler.vis;

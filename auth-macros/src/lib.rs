@@ -9,6 +9,8 @@ mod entries;
 mod expand;
 mod handler;
 mod model;
+#[cfg(feature = "utoipa")]
+mod openapi;
 mod parse;
 mod read;
 mod suggest;
@@ -202,6 +204,14 @@ use proc_macro::TokenStream;
 /// #[axum::debug_handler]
 /// async fn profile(Path(username): Path<String>) -> String { username }
 /// ```
+///
+/// # With `#[utoipa::path]` (feature `utoipa`)
+///
+/// Write `#[require_token]` **above** `#[utoipa::path(...)]`: it adds the route's security
+/// requirement (unless you wrote `security(...)`) and merges its refusals (401, and 403,
+/// 400, 503 as the requirement can answer them) into your `responses(...)`, keeping every
+/// status you documented yourself. Below `#[utoipa::path]` it can add nothing. See
+/// `auth_runtime::openapi`.
 ///
 /// # Arguments
 ///

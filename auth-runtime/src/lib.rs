@@ -13,6 +13,8 @@ extern crate self as auth_runtime;
 pub mod config;
 mod error;
 mod manager;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
 mod policy;
 mod request;
 pub mod store;
@@ -41,6 +43,8 @@ pub use jsonwebtoken::Algorithm;
 /// What `#[require_token]` expands to. Not a public API: it changes with the macro.
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "utoipa")]
+    pub use crate::openapi::AuthErrorBody;
     pub use crate::{
         Guard, RequirementSpec, TokenKind, TokenLocation,
         requirement::{Entry, Expected, PathBinding, Requirement},

@@ -6,6 +6,7 @@ use std::{collections::BTreeSet, fs, path::Path};
 /// The wings, and what each may import (besides itself).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("error", &["token", "store"]),
+    ("openapi", &[]),
     ("token", &["error", "config"]),
     ("store", &["token", "config"]),
     ("policy", &["token", "error"]),
@@ -18,7 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 const WINGS: &[&str] = &[
-    "error", "token", "store", "policy", "config", "manager", "request",
+    "error", "token", "store", "policy", "config", "manager", "request", "openapi",
 ];
 
 /// The wing a source file belongs to: its folder, or its own name at the root.

@@ -1,0 +1,226 @@
+//! OpenAPI from the declaration (feature `utoipa`): the spec utoipa generates carries each
+//! guarded handler's security and refusals, the user's own responses and security are
+//! kept, and what the spec documents is what the server enforces.
+
+mod common;
+
+use auth_runtime::{CurrentToken, openapi::SecuritySchemes, require_token};
+use axum::{
+    Router,
+    extract::Path,
+    routing::{get, post},
+};
+use common::*;
+use serde_json::{Value, json};
+use utoipa::OpenApi;
+
+#[require_token(scope("users:read"))]
+#[utoipa::path(get, path = "/users", responses((status = 200, description = "the users", body = String)))]
+async fn users() -> String {
+    "alice".to_owned()
+}
+
+#[require_token(sub = "username", override(admin = true))]
+#[utoipa::path(
+    get,
+    path = "/users/{username}",
+    params(("username" = String, Path, description = "whose profile")),
+    responses((status = 200, body = String))
+)]
+async fn profile(Path(username): Path<String>) -> String {
+    username
+}
+
+#[require_token(claims(role = "editor"))]
+#[utoipa::path(
+    post,
+    path = "/items",
+    responses((status = 201, description = "created"), (status = 403, description = "editors only"))
+)]
+async fn create_item() -> &'static str {
+    "created"
+}
+
+#[require_token(scope("reports"))]
+#[utoipa::path(get, path = "/reports", security(("bearer" = ["reports", "audit"])))]
+async fn reports() -> &'static str {
+    "reports"
+}
+
+#[require_token(optional)]
+#[utoipa::path(get, path = "/home", responses((status = 200, body = String)))]
+async fn home(token: Option<CurrentToken>) -> String {
+    token.map_or("anonymous".to_owned(), |t| t.sub().to_owned())
+}
+
+#[require_token(location = "cookie", scope("pages"))]
+#[utoipa::path(get, path = "/page", responses((status = 200, body = String)))]
+async fn page() -> &'static str {
+    "page"
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(users, profile, create_item, reports, home, page),
+    modifiers(&SecuritySchemes)
+)]
+struct Api;
+
+fn app() -> Router {
+    Router::new()
+        .route("/users", get(users))
+        .route("/users/{username}", get(profile))
+        .route("/items", post(create_item))
+        .route("/reports", get(reports))
+        .route("/home", get(home))
+        .route("/page", get(page))
+}
+
+fn spec() -> Value {
+    serde_json::to_value(Api::openapi()).expect("spec as JSON")
+}
+
+fn operation<'a>(spec: &'a Value, path: &str, method: &str) -> &'a Value {
+    &spec["paths"][path][method]
+}
+
+fn statuses(op: &Value) -> Vec<String> {
+    let mut out: Vec<String> = op["responses"]
+        .as_object()
+        .map(|r| r.keys().cloned().collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_spec_carries_security_and_refusals_without_repetition() {
+    let spec = spec();
+    let users = operation(&spec, "/users", "get");
+    assert_eq!(users["security"], json!([{"bearer": ["users:read"]}]));
+    assert_eq!(statuses(users), ["200", "401", "403", "503"]);
+    assert_eq!(
+        users["responses"]["401"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/AuthErrorBody"
+    );
+    assert!(spec["components"]["schemas"]["AuthErrorBody"].is_object());
+
+    let profile = operation(&spec, "/users/{username}", "get");
+    assert_eq!(profile["security"], json!([{"bearer": []}]));
+    assert_eq!(
+        profile["parameters"][0]["name"], "username",
+        "the user's params stay"
+    );
+
+    // The user's own 403 is kept, not duplicated or replaced.
+    let items = operation(&spec, "/items", "post");
+    assert_eq!(statuses(items), ["201", "401", "403", "503"]);
+    assert_eq!(items["responses"]["403"]["description"], "editors only");
+
+    // The user's own security is kept.
+    let reports = operation(&spec, "/reports", "get");
+    assert_eq!(
+        reports["security"],
+        json!([{"bearer": ["reports", "audit"]}])
+    );
+
+    // Optional: anonymous is documented as allowed.
+    let home = operation(&spec, "/home", "get");
+    assert_eq!(home["security"], json!([{}, {"bearer": []}]));
+    assert_eq!(statuses(home), ["200", "401", "503"]);
+
+    // A cookie route: its scheme, and 403 for CSRF.
+    let page = operation(&spec, "/page", "get");
+    assert_eq!(page["security"], json!([{"cookie": ["pages"]}]));
+    assert!(statuses(page).contains(&"403".to_owned()));
+
+    let schemes = &spec["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(
+        schemes["cookie"],
+        json!({"type": "apiKey", "in": "cookie", "name": "auth_token"})
+    );
+    assert_eq!(schemes["query"]["in"], "query");
+}
+
+/// A request for `path` (`{param}` filled with `alice`) with the credential `scheme` names.
+async fn call(s: &TestServer, method: &str, path: &str, scheme: Option<(&str, &str)>) -> u16 {
+    let path = path.replace("{username}", "alice");
+    let header = match scheme {
+        Some(("bearer", token)) => format!("Authorization: Bearer {token}"),
+        Some(("cookie", token)) => format!("Cookie: auth_token={token}"),
+        Some((other, _)) => panic!("no such scheme in the spec: {other}"),
+        None => String::new(),
+    };
+    let headers: Vec<&str> = if header.is_empty() {
+        vec![]
+    } else {
+        vec![&header]
+    };
+    match method {
+        "get" => s.get(&path, &headers).await.status,
+        "post" => s.post(&path, &headers, "").await.status,
+        other => panic!("untested method {other}"),
+    }
+}
+
+#[tokio::test]
+async fn what_the_spec_documents_is_what_the_server_enforces() {
+    let m = manager();
+    let s = TestServer::start(app(), m.clone()).await;
+    let spec = spec();
+    let mut checked = 0;
+    for (path, methods) in spec["paths"].as_object().unwrap() {
+        for (method, op) in methods.as_object().unwrap() {
+            let documented = statuses(op);
+            let requirements = op["security"]
+                .as_array()
+                .expect("every operation has security");
+            let anonymous_allowed = requirements
+                .iter()
+                .any(|r| r.as_object().is_some_and(|o| o.is_empty()));
+            let anonymous = call(&s, method, path, None).await;
+            if anonymous_allowed {
+                assert!(
+                    (200..300).contains(&anonymous),
+                    "{method} {path}: anonymous got {anonymous}"
+                );
+            } else {
+                assert_eq!(anonymous, 401, "{method} {path}");
+                assert!(
+                    documented.contains(&"401".to_owned()),
+                    "{method} {path}: 401 undocumented"
+                );
+            }
+            // A token with the documented scopes, on each documented scheme.
+            for requirement in requirements.iter().filter_map(Value::as_object) {
+                for (scheme, scopes) in requirement {
+                    let scopes: Vec<&str> = scopes
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    let token = m
+                        .auth_token("alice")
+                        .scope(scopes.join(" "))
+                        .sign()
+                        .unwrap();
+                    let status = call(&s, method, path, Some((scheme, &token))).await;
+                    let ok =
+                        (200..300).contains(&status) || documented.contains(&status.to_string());
+                    assert!(
+                        ok,
+                        "{method} {path} with {scheme} {scopes:?}: {status} undocumented"
+                    );
+                    // Routes whose whole rule is their scopes (and the subject) let it through.
+                    if !path.starts_with("/items") {
+                        assert!((200..300).contains(&status), "{method} {path}: {status}");
+                    }
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
+}
