@@ -86,6 +86,9 @@ pub enum AuthError {
     ClaimMismatch,
     /// A `scope(...)` requirement does not hold. 403 `insufficient_scope`.
     InsufficientScope,
+    /// The token names no entity the application knows: another table, or an id that is
+    /// not found ([`Entity`](crate::Entity)). 401 `invalid_token`.
+    UnknownEntity,
     /// No [`AuthManager`](crate::AuthManager) is installed on the router. A server fault:
     /// 500, logged at `error` with the fix.
     NotConfigured,
@@ -185,6 +188,7 @@ impl fmt::Display for AuthError {
             }
             Self::NotFresh => f.write_str("route requires a fresh token"),
             Self::Revoked => f.write_str("token revoked"),
+            Self::UnknownEntity => f.write_str("token names no known entity"),
             Self::ClaimMismatch => f.write_str("claim requirements not met"),
             Self::InsufficientScope => f.write_str("scope requirements not met"),
             Self::NotConfigured => f.write_str(

@@ -6,7 +6,8 @@
 // requires and the matching algebra), `config` (the builder and the environment),
 // `store` (revocations and refresh families, memory or Redis), `manager` (the façade
 // that holds them, and the sessions), `request` (the guard, the layer, the
-// extractors, the responses), and `error` (why a request was refused).
+// extractors, the responses, deny-by-default routing), `error` (why a request was
+// refused), and `testing` (helpers for the application's tests, feature `testing`).
 
 extern crate self as auth_runtime;
 
@@ -16,9 +17,11 @@ mod manager;
 mod policy;
 mod request;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod token;
 
-pub use auth_macros::require_token;
+pub use auth_macros::{public, require_token};
 
 pub use crate::{
     config::{AuthManagerBuilder, ConfigError},
@@ -26,9 +29,13 @@ pub use crate::{
     manager::{AuthManager, SessionError, TokenPair},
     policy::{matching, requirement, requirement::Requirement},
     request::{
+        declared::{Declared, Public},
+        entity::{Entity, EntityModel, TABLE_CLAIM},
         guard::{Guard, RequirementSpec, authorize},
         layer::{self, RequireTokenLayer},
+        protect::ProtectAllLayer,
         response::AuthRejection,
+        routing,
         user::{CurrentUser, LoadUser},
     },
     token::{
@@ -41,7 +48,7 @@ pub use jsonwebtoken::Algorithm;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::{
-        Guard, RequirementSpec, TokenKind, TokenLocation,
+        Guard, Public, RequirementSpec, TokenKind, TokenLocation,
         requirement::{Entry, Expected, PathBinding, Requirement},
     };
 }
