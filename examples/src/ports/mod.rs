@@ -4,6 +4,9 @@
 //!
 //! - [`parity`](mod@parity), Flask_PyJWT.
 //! - [`sessions`](mod@sessions), the real application: login, rotation, logout.
+//! - [`router`](mod@router), flask-jwt-router: protect-all with an allow-list, entities
+//!   named by the token, deny-by-default routing.
 
 pub mod parity;
+pub mod router;
 pub mod sessions;
