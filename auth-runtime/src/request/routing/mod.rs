@@ -42,14 +42,16 @@ use std::fmt;
 
 use axum::{
     extract::Request,
-    handler::Handler,
     http::Method,
     response::IntoResponse,
-    routing::{self as axum_routing, Route},
+    routing::Route,
 };
 use tower_layer::Layer;
 use tower_service::Service;
 
+mod method;
+
+pub use self::method::{MethodRouter, any, delete, get, head, options, patch, post, put, trace};
 use super::declared::Declared;
 pub use super::declared::{Public, requirement_of};
 use crate::policy::requirement::Requirement;
@@ -84,90 +86,13 @@ impl RouteInfo {
         self.requirement
     }
 
-    fn of<H, T: Declared>(method: Option<Method>) -> Self {
+    pub(super) fn of<H, T: Declared>(method: Option<Method>) -> Self {
         Self {
             path: String::new(),
             method,
             handler: std::any::type_name::<H>(),
             requirement: T::REQUIREMENT,
         }
-    }
-}
-
-/// The handlers of one path, by method: axum's `MethodRouter`, accepting only handlers
-/// that declare their access rule.
-#[must_use]
-pub struct MethodRouter<S = ()> {
-    inner: axum_routing::MethodRouter<S>,
-    handlers: Vec<RouteInfo>,
-}
-
-impl<S: Clone + Send + Sync + 'static> MethodRouter<S> {
-    /// Adds the methods of `other` (axum's `MethodRouter::merge`; panics as it does when
-    /// both route one method).
-    pub fn merge(mut self, other: MethodRouter<S>) -> Self {
-        self.inner = self.inner.merge(other.inner);
-        self.handlers.extend(other.handlers);
-        self
-    }
-}
-
-macro_rules! methods {
-    ($($name:ident => $method:ident),* $(,)?) => {
-        $(
-            #[doc = concat!("Routes `", stringify!($method), "` requests to `handler`, which must carry `#[require_token(...)]` or `#[public]`.")]
-            pub fn $name<H, T, S>(handler: H) -> MethodRouter<S>
-            where
-                H: Handler<T, S>,
-                T: Declared + 'static,
-                S: Clone + Send + Sync + 'static,
-            {
-                MethodRouter {
-                    inner: axum_routing::$name(handler),
-                    handlers: vec![RouteInfo::of::<H, T>(Some(Method::$method))],
-                }
-            }
-        )*
-
-        impl<S: Clone + Send + Sync + 'static> MethodRouter<S> {
-            $(
-                #[doc = concat!("Also routes `", stringify!($method), "` requests, to `handler`, which must carry `#[require_token(...)]` or `#[public]`.")]
-                pub fn $name<H, T>(mut self, handler: H) -> Self
-                where
-                    H: Handler<T, S>,
-                    T: Declared + 'static,
-                {
-                    self.inner = self.inner.$name(handler);
-                    self.handlers.push(RouteInfo::of::<H, T>(Some(Method::$method)));
-                    self
-                }
-            )*
-        }
-    };
-}
-
-methods!(
-    get => GET,
-    post => POST,
-    put => PUT,
-    patch => PATCH,
-    delete => DELETE,
-    head => HEAD,
-    options => OPTIONS,
-    trace => TRACE,
-);
-
-/// Routes requests of every method to `handler`, which must carry `#[require_token(...)]`
-/// or `#[public]`.
-pub fn any<H, T, S>(handler: H) -> MethodRouter<S>
-where
-    H: Handler<T, S>,
-    T: Declared + 'static,
-    S: Clone + Send + Sync + 'static,
-{
-    MethodRouter {
-        inner: axum_routing::any(handler),
-        handlers: vec![RouteInfo::of::<H, T>(None)],
     }
 }
 
@@ -198,9 +123,10 @@ impl<S: Clone + Send + Sync + 'static> Router<S> {
     /// Routes `path` to `method_router` (axum's `Router::route`, with its panics on an
     /// invalid or overlapping path).
     pub fn route(mut self, path: &str, method_router: MethodRouter<S>) -> Self {
-        self.inner = self.inner.route(path, method_router.inner);
+        let (inner, handlers) = method_router.into_parts();
+        self.inner = self.inner.route(path, inner);
         self.routes
-            .extend(method_router.handlers.into_iter().map(|handler| RouteInfo {
+            .extend(handlers.into_iter().map(|handler| RouteInfo {
                 path: path.to_owned(),
                 ..handler
             }));
