@@ -93,7 +93,10 @@ mod tests {
 
     #[test]
     fn parameters_are_filled() {
-        assert_eq!(example_path("/users/{id}/files/{*rest}"), "/users/x/files/x");
+        assert_eq!(
+            example_path("/users/{id}/files/{*rest}"),
+            "/users/x/files/x"
+        );
         assert_eq!(example_path("/"), "/");
     }
 }

@@ -15,10 +15,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "request",
         &["manager", "policy", "config", "store", "token", "error"],
     ),
+    (
+        "testing",
+        &[
+            "request", "manager", "policy", "config", "store", "token", "error",
+        ],
+    ),
 ];
 
 const WINGS: &[&str] = &[
-    "error", "token", "store", "policy", "config", "manager", "request",
+    "error", "token", "store", "policy", "config", "manager", "request", "testing",
 ];
 
 /// The wing a source file belongs to: its folder, or its own name at the root.

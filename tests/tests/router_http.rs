@@ -49,7 +49,10 @@ async fn tokens_last_thirty_days_and_are_read_from_auth_in_the_query() {
     let (s, _) = serve().await;
     let token = register(&s, "ada").await;
     let claims = claims_of(&token);
-    assert_eq!(claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(), 30 * 86400);
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        30 * 86400
+    );
     let by_query = s.get(&format!("/api/v1/cars?auth={token}"), &[]).await;
     assert_eq!(by_query.status, 200, "{}", by_query.body);
     // Two credentials in one request are refused, as everywhere.
@@ -72,7 +75,10 @@ async fn the_example_answers_its_table() {
     // Register: the entity's id and table in the token.
     let token = register(&s, "ada").await;
     let claims = claims_of(&token);
-    assert_eq!((&claims["sub"], &claims[TABLE_CLAIM]), (&json!("1"), &json!("users")));
+    assert_eq!(
+        (&claims["sub"], &claims[TABLE_CLAIM]),
+        (&json!("1"), &json!("users"))
+    );
 
     // Login: a registered user, and an unknown one.
     let login = s.post("/api/v1/login", &[], r#"{"name":"ada"}"#).await;
@@ -86,7 +92,10 @@ async fn the_example_answers_its_table() {
 
     // Me: the entity loaded from the token.
     let me = s.get_with_token("/api/v1/me", &login_token).await;
-    assert_eq!((me.status, me.json()), (200, json!({"data": {"id": 1, "name": "ada"}})));
+    assert_eq!(
+        (me.status, me.json()),
+        (200, json!({"data": {"id": 1, "name": "ada"}}))
+    );
 
     // Cars: with a token in the header or the query, and without.
     let cars = s.get_with_token("/api/v1/cars", &token).await;
@@ -101,9 +110,18 @@ async fn a_token_naming_no_known_entity_is_refused() {
     let (s, manager) = serve().await;
     register(&s, "ada").await;
     let cases = [
-        ("no such id", manager.auth_token("99").claim(TABLE_CLAIM, "users")),
-        ("not an id", manager.auth_token("ada").claim(TABLE_CLAIM, "users")),
-        ("another table", manager.auth_token("1").claim(TABLE_CLAIM, "teachers")),
+        (
+            "no such id",
+            manager.auth_token("99").claim(TABLE_CLAIM, "users"),
+        ),
+        (
+            "not an id",
+            manager.auth_token("ada").claim(TABLE_CLAIM, "users"),
+        ),
+        (
+            "another table",
+            manager.auth_token("1").claim(TABLE_CLAIM, "teachers"),
+        ),
         ("no table", manager.auth_token("1")),
     ];
     for (case, builder) in cases {
@@ -118,7 +136,13 @@ async fn a_token_naming_no_known_entity_is_refused() {
 async fn other_paths_under_the_api_name_need_a_token() {
     let (s, manager) = serve().await;
     let token = auth_token(&manager, "1");
-    for path in ["/api/v1", "/api/v1/", "/api/v1/users", "/api/v1/cars/1", "/elsewhere"] {
+    for path in [
+        "/api/v1",
+        "/api/v1/",
+        "/api/v1/users",
+        "/api/v1/cars/1",
+        "/elsewhere",
+    ] {
         let res = s.get(path, &[]).await;
         res.assert_refused(401, Some("Bearer"), "missing_token");
         let with_token = s.get_with_token(path, &token).await;
@@ -157,8 +181,15 @@ async fn no_other_spelling_reaches_an_allowed_or_ignored_route() {
         assert_eq!(res.status, 401, "POST {path}: {}", res.body);
     }
     // `GET /` is ignored; nothing else about `/` is.
-    for (method, path) in [("HEAD", "/"), ("POST", "/"), ("GET", "//"), ("GET", "/?x=/api/v1")] {
-        let raw = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    for (method, path) in [
+        ("HEAD", "/"),
+        ("POST", "/"),
+        ("GET", "//"),
+        ("GET", "/?x=/api/v1"),
+    ] {
+        let raw = format!(
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        );
         let res = s.send(raw.as_bytes()).await;
         let expected = if path.starts_with("/?") { 200 } else { 401 };
         assert_eq!(res.status, expected, "{method} {path}");

@@ -33,7 +33,13 @@ fn the_router_records_every_handler_with_its_path_and_requirement() {
     let table: Vec<_> = app
         .routes()
         .iter()
-        .map(|r| (r.method().cloned(), r.path().to_owned(), r.requirement().is_some()))
+        .map(|r| {
+            (
+                r.method().cloned(),
+                r.path().to_owned(),
+                r.requirement().is_some(),
+            )
+        })
         .collect();
     assert_eq!(
         table,
@@ -49,8 +55,16 @@ fn the_router_records_every_handler_with_its_path_and_requirement() {
 
 #[test]
 fn requirement_of_reads_the_handler() {
-    assert!(requirement_of::<_, _, ()>(&rename).unwrap().requires_fresh());
-    assert!(!requirement_of::<_, _, ()>(&profile).unwrap().requires_fresh());
+    assert!(
+        requirement_of::<_, _, ()>(&rename)
+            .unwrap()
+            .requires_fresh()
+    );
+    assert!(
+        !requirement_of::<_, _, ()>(&profile)
+            .unwrap()
+            .requires_fresh()
+    );
     assert!(requirement_of::<_, _, ()>(&health).is_none());
 }
 
@@ -59,9 +73,16 @@ fn a_binding_the_path_lacks_is_an_error_when_the_router_is_built() {
     let app: Router = Router::new().route("/users/{name}", get(profile));
     let error = app.check().expect_err("`username` is not in the path");
     assert_eq!((error.path(), error.param()), ("/users/{name}", "username"));
-    assert!(error.handler().ends_with("::profile"), "{}", error.handler());
+    assert!(
+        error.handler().ends_with("::profile"),
+        "{}",
+        error.handler()
+    );
     let message = error.to_string();
-    assert!(message.contains("`/users/{name}`") && message.contains("`username`"), "{message}");
+    assert!(
+        message.contains("`/users/{name}`") && message.contains("`username`"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -93,6 +114,9 @@ async fn routed_handlers_answer_as_declared() {
         .await
         .assert_refused(401, Some("Bearer"), "missing_token");
     let token = auth_token(&manager, "alice");
-    assert_eq!(s.get_with_token("/users/alice", &token).await.body, "alice alice");
+    assert_eq!(
+        s.get_with_token("/users/alice", &token).await.body,
+        "alice alice"
+    );
     assert_eq!(s.get_with_token("/users/bob", &token).await.status, 403);
 }

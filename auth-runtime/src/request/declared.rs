@@ -80,7 +80,9 @@ declared_tuples!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11);
 declared_tuples!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12);
 declared_tuples!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13);
 declared_tuples!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14);
-declared_tuples!(T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15);
+declared_tuples!(
+    T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15
+);
 
 /// The requirement a handler declares, read from the handler itself: `Some` for
 /// `#[require_token(...)]`, `None` for `#[public]`. For tools: route tables, docs, tests.

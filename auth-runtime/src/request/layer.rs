@@ -26,9 +26,9 @@
 
 use std::{
     convert::Infallible,
-    sync::Arc,
     future::Future,
     pin::Pin,
+    sync::Arc,
     task::{Context, Poll},
 };
 

@@ -1,35 +1,5 @@
 //! Protect-all: every request of a router needs a token, except the routes listed as
 //! allowed or ignored (flask-jwt-router's model, without its prefix-matching bypass).
-//!
-//! ```
-//! use auth_runtime::{AuthManager, CurrentToken, ProtectAllLayer};
-//! use axum::{http::Method, routing::{get, post}, Extension, Router};
-//! # fn app(manager: AuthManager) -> Router {
-//! Router::new()
-//!     .route("/", get(|| async { "home" }))
-//!     .route("/api/v1/login", post(|| async { "token" }))
-//!     .route("/api/v1/cars", get(|token: CurrentToken| async move { token.sub().to_owned() }))
-//!     .layer(
-//!         ProtectAllLayer::new()
-//!             .api_name("/api/v1")
-//!             .allow(Method::POST, "/login") // prefixed: POST /api/v1/login
-//!             .ignore(Method::GET, "/"),     // as written: GET /
-//!     )
-//!     .layer(Extension(manager))
-//! # }
-//! ```
-//!
-//! A request is let through without a token only when the router matched a route whose
-//! **template** is listed with the request's **method**: the comparison is exact, on
-//! axum's [`MatchedPath`], never on the raw path and never by prefix. `/api/v1/login/`,
-//! `/api/v1/loginx`, `//api/v1/login`, `/API/V1/LOGIN` and `/api/v1/x/../login` match no
-//! listed template and need a token; so does `HEAD` on an allowed `GET`. Added with
-//! `Router::layer`, the layer also covers the fallback: a path that does not exist
-//! answers 401 without a token and 404 with one, so an anonymous client cannot map the
-//! routes. Every other request goes through the same guard as `#[require_token]`, with
-//! the layer's [`Requirement`] (any valid auth token by default, from the manager's
-//! locations: enable `?auth=` with the manager's `query_parameter("auth")` and
-//! `token_locations([Header, Query])`).
 
 use std::sync::Arc;
 
@@ -42,8 +12,39 @@ use tower_layer::Layer;
 use super::layer::RequireToken;
 use crate::policy::requirement::Requirement;
 
-/// Requires a token on every route and the fallback, except listed (method, route
-/// template) pairs. See the [module docs](self).
+/// Requires a token on every route of a router and on its fallback, except the listed
+/// (method, route template) pairs: flask-jwt-router's model, without its prefix-matching
+/// bypass.
+///
+/// ```
+/// use auth_runtime::{AuthManager, CurrentToken, ProtectAllLayer};
+/// use axum::{http::Method, routing::{get, post}, Extension, Router};
+/// # fn app(manager: AuthManager) -> Router {
+/// Router::new()
+///     .route("/", get(|| async { "home" }))
+///     .route("/api/v1/login", post(|| async { "token" }))
+///     .route("/api/v1/cars", get(|token: CurrentToken| async move { token.sub().to_owned() }))
+///     .layer(
+///         ProtectAllLayer::new()
+///             .api_name("/api/v1")
+///             .allow(Method::POST, "/login") // prefixed: POST /api/v1/login
+///             .ignore(Method::GET, "/"),     // as written: GET /
+///     )
+///     .layer(Extension(manager))
+/// # }
+/// ```
+///
+/// A request is let through without a token only when the router matched a route whose
+/// **template** is listed with the request's **method**: the comparison is exact, on
+/// axum's [`MatchedPath`], never on the raw path and never by prefix. `/api/v1/login/`,
+/// `/api/v1/loginx`, `//api/v1/login`, `/API/V1/LOGIN` and `/api/v1/x/../login` match no
+/// listed template and need a token; so does `HEAD` on an allowed `GET`. Added with
+/// `Router::layer`, the layer also covers the fallback: a path that does not exist
+/// answers 401 without a token and 404 with one, so an anonymous client cannot map the
+/// routes. Every other request goes through the same guard as `#[require_token]`, with
+/// the layer's [`Requirement`] (any valid auth token by default, from the manager's
+/// locations: enable `?auth=` with the manager's `query_parameter("auth")` and
+/// `token_locations([Header, Query])`).
 #[derive(Debug, Clone, Default)]
 pub struct ProtectAllLayer {
     requirement: Requirement,
@@ -88,7 +89,8 @@ impl ProtectAllLayer {
     ///
     /// When `path` does not start with `/`.
     pub fn allow(mut self, method: Method, path: impl Into<String>) -> Self {
-        self.allowed.push((method, route_template("allow", path.into())));
+        self.allowed
+            .push((method, route_template("allow", path.into())));
         self
     }
 
@@ -99,7 +101,8 @@ impl ProtectAllLayer {
     ///
     /// When `path` does not start with `/`.
     pub fn ignore(mut self, method: Method, path: impl Into<String>) -> Self {
-        self.ignored.push((method, route_template("ignore", path.into())));
+        self.ignored
+            .push((method, route_template("ignore", path.into())));
         self
     }
 

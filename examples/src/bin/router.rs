@@ -21,6 +21,9 @@ async fn run() -> Result<(), String> {
         router::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
     let listener = bind_from_env().await?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("router server on http://{addr} (API under {})", router::API_NAME);
+    println!(
+        "router server on http://{addr} (API under {})",
+        router::API_NAME
+    );
     serve(listener, router::app(manager)).await
 }

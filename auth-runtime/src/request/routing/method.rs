@@ -165,7 +165,6 @@ where
     MethodRouter::one::<H, T>(axum_routing::any(handler), None)
 }
 
-
 impl<S> MethodRouter<S> {
     pub(super) fn into_parts(self) -> (axum_routing::MethodRouter<S>, Vec<RouteInfo>) {
         (self.inner, self.handlers)

@@ -40,12 +40,7 @@
 
 use std::fmt;
 
-use axum::{
-    extract::Request,
-    http::Method,
-    response::IntoResponse,
-    routing::Route,
-};
+use axum::{extract::Request, http::Method, response::IntoResponse, routing::Route};
 use tower_layer::Layer;
 use tower_service::Service;
 
