@@ -96,13 +96,13 @@ struct Name {
 }
 
 /// A token naming `user`: its id as `sub`, its table as `table_name`.
-fn token_for(auth: &AuthManager, user: &User) -> Result<String, Response> {
+fn token_for(auth: &AuthManager, user: &User) -> Result<String, StatusCode> {
     auth.auth_token(user.id.to_string())
         .claim(TABLE_CLAIM, <User as EntityModel<Users>>::TABLE)
         .sign()
         .map_err(|e| {
             tracing::error!("cannot sign a token: {e}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            StatusCode::INTERNAL_SERVER_ERROR
         })
 }
 
@@ -146,7 +146,7 @@ async fn register(
             "a user of this name exists",
         ));
     };
-    let token = token_for(&auth, &user)?;
+    let token = token_for(&auth, &user).map_err(IntoResponse::into_response)?;
     Ok(Json(
         json!({"message": "User successfully created.", "token": token}),
     ))
@@ -165,7 +165,7 @@ async fn login(
             "unknown user",
         ));
     };
-    let token = token_for(&auth, &user)?;
+    let token = token_for(&auth, &user).map_err(IntoResponse::into_response)?;
     Ok(Json(json!({"data": user.data(), "token": token})))
 }
 
