@@ -41,7 +41,7 @@ pub(crate) fn require_token(args: TokenStream, item: TokenStream) -> TokenStream
 }
 
 /// The output, or on any error the errors and `fallback`.
-fn finish(cx: Ctxt, output: TokenStream, fallback: TokenStream) -> TokenStream {
+pub(crate) fn finish(cx: Ctxt, output: TokenStream, fallback: TokenStream) -> TokenStream {
     match cx.finish() {
         Ok(()) => output,
         Err(errors) => {

@@ -44,21 +44,31 @@ pub(crate) fn is_require_token(attr: &syn::Attribute) -> bool {
         .is_some_and(|s| s.ident == "require_token")
 }
 
-/// Records every reason `handler` cannot be guarded with `spec`.
-pub(crate) fn check_handler(handler: &syn::ItemFn, spec: &Spec, cx: &mut Ctxt) {
+/// Records why `handler` cannot be an axum handler under `#[<attribute>]`: not `async`,
+/// or taking `self`.
+pub(crate) fn check_signature(handler: &syn::ItemFn, attribute: &str, cx: &mut Ctxt) {
     if handler.sig.asyncness.is_none() {
         cx.error(
             handler.sig.fn_token.span,
-            "`#[require_token]` requires an `async fn`: write `async fn` (axum handlers are async)",
+            format!(
+                "`#[{attribute}]` requires an `async fn`: write `async fn` (axum handlers are async)"
+            ),
         );
     }
     if let Some(receiver) = handler.sig.receiver() {
         cx.error(
             receiver.span(),
-            "`#[require_token]` cannot guard a method that takes `self`; \
-             axum handlers are free `async fn`s",
+            format!(
+                "`#[{attribute}]` cannot mark a method that takes `self`; \
+                 axum handlers are free `async fn`s"
+            ),
         );
     }
+}
+
+/// Records every reason `handler` cannot be guarded with `spec`.
+pub(crate) fn check_handler(handler: &syn::ItemFn, spec: &Spec, cx: &mut Ctxt) {
+    check_signature(handler, "require_token", cx);
     for attr in handler.attrs.iter().filter(|a| is_require_token(a)) {
         cx.error(
             attr.path().span(),

@@ -1,4 +1,4 @@
-//! The `#[require_token]` attribute of the `auth-runtime` crate.
+//! The `#[require_token]` and `#[public]` attributes of the `auth-runtime` crate.
 //!
 //! Depend on `auth-runtime` and use `auth_runtime::require_token`; this crate is its
 //! implementation and has no other public API. Its versions move in lockstep with
@@ -12,6 +12,7 @@ mod model;
 #[cfg(feature = "utoipa")]
 mod openapi;
 mod parse;
+mod public;
 mod read;
 mod suggest;
 mod syntax;
@@ -326,4 +327,29 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn require_token(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::require_token(args.into(), item.into()).into()
+}
+
+/// Declares, on an axum handler, that the route needs no token: the explicit public marker
+/// that deny-by-default routing (`auth_runtime::routing`) asks of every handler without
+/// `#[require_token]`.
+///
+/// The attribute adds `auth_runtime::Public`, an extractor that takes nothing and never
+/// fails, as the handler's first argument. It takes no arguments.
+///
+/// ```
+/// use auth_runtime::{public, routing::{get, Router}};
+///
+/// #[public]
+/// async fn health() -> &'static str {
+///     "ok"
+/// }
+///
+/// let app: axum::Router = Router::new().route("/health", get(health)).into_router();
+/// ```
+///
+/// A protect-all layer (`auth_runtime::ProtectAllLayer`) still applies to a public
+/// handler: list its route there too.
+#[proc_macro_attribute]
+pub fn public(args: TokenStream, item: TokenStream) -> TokenStream {
+    public::public(args.into(), item.into()).into()
 }

@@ -91,6 +91,9 @@ pub enum AuthError {
     CrossSiteRequest,
     /// A `scope(...)` requirement does not hold. 403 `insufficient_scope`.
     InsufficientScope,
+    /// The token names no entity the application knows: another table, or an id that is
+    /// not found ([`Entity`](crate::Entity)). 401 `invalid_token`.
+    UnknownEntity,
     /// No [`AuthManager`](crate::AuthManager) is installed on the router. A server fault:
     /// 500, logged at `error` with the fix.
     NotConfigured,
@@ -196,6 +199,7 @@ impl fmt::Display for AuthError {
             }
             Self::NotFresh => f.write_str("route requires a fresh token"),
             Self::Revoked => f.write_str("token revoked"),
+            Self::UnknownEntity => f.write_str("token names no known entity"),
             Self::ClaimMismatch => f.write_str("claim requirements not met"),
             Self::CrossSiteRequest => f.write_str(
                 "cross-site request with a cookie token refused (CSRF protection); trust its \

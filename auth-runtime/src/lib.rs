@@ -6,7 +6,8 @@
 // requires and the matching algebra), `config` (the builder and the environment),
 // `store` (revocations and refresh families, memory or Redis), `manager` (the façade
 // that holds them, and the sessions), `request` (the guard, the layer, the
-// extractors, the responses), and `error` (why a request was refused).
+// extractors, the responses, deny-by-default routing), `error` (why a request was
+// refused), and `testing` (helpers for the application's tests, feature `testing`).
 
 extern crate self as auth_runtime;
 
@@ -18,9 +19,11 @@ pub mod openapi;
 mod policy;
 mod request;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod token;
 
-pub use auth_macros::require_token;
+pub use auth_macros::{public, require_token};
 
 pub use crate::{
     config::{AuthManagerBuilder, ConfigError},
@@ -28,10 +31,14 @@ pub use crate::{
     manager::{AuthManager, SessionError, TokenPair},
     policy::{csrf::CsrfProtection, matching, requirement, requirement::Requirement},
     request::{
+        declared::{Declared, Public},
+        entity::{Entity, EntityModel, TABLE_CLAIM},
         guard::{Guard, RequirementSpec, authorize},
         layer::{self, RequireTokenLayer},
+        protect::ProtectAllLayer,
         redirect::{self, RedirectToLogin, local_path},
         response::AuthRejection,
+        routing,
         user::{CurrentUser, LoadUser},
     },
     token::{
@@ -46,7 +53,7 @@ pub mod __private {
     #[cfg(feature = "utoipa")]
     pub use crate::openapi::AuthErrorBody;
     pub use crate::{
-        Guard, RequirementSpec, TokenKind, TokenLocation,
+        Guard, Public, RequirementSpec, TokenKind, TokenLocation,
         requirement::{Entry, Expected, PathBinding, Requirement},
     };
 }

@@ -16,10 +16,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "request",
         &["manager", "policy", "config", "store", "token", "error"],
     ),
+    (
+        "testing",
+        &[
+            "request", "manager", "policy", "config", "store", "token", "error",
+        ],
+    ),
 ];
 
 const WINGS: &[&str] = &[
-    "error", "token", "store", "policy", "config", "manager", "request", "openapi",
+    "error", "token", "store", "policy", "config", "manager", "request", "openapi", "testing",
 ];
 
 /// The wing a source file belongs to: its folder, or its own name at the root.

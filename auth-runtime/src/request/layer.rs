@@ -28,6 +28,7 @@ use std::{
     convert::Infallible,
     future::Future,
     pin::Pin,
+    sync::Arc,
     task::{Context, Poll},
 };
 
@@ -39,7 +40,7 @@ use axum::{
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::guard::authorize;
+use super::{guard::authorize, protect::Exemptions};
 use crate::policy::requirement::Requirement;
 
 /// Applies a [`Requirement`] to every request of the routes it wraps. See the
@@ -60,21 +61,32 @@ impl<S> Layer<S> for RequireTokenLayer {
     type Service = RequireToken<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RequireToken {
-            inner,
-            requirement: self.requirement,
-        }
+        RequireToken::new(inner, self.requirement, None)
     }
 }
 
-/// The service [`RequireTokenLayer`] wraps around routes.
-#[derive(Debug, Clone, Copy)]
+/// The service [`RequireTokenLayer`] and [`ProtectAllLayer`](crate::ProtectAllLayer) wrap
+/// around routes.
+#[derive(Debug, Clone)]
 pub struct RequireToken<S> {
     inner: S,
     requirement: Requirement,
+    exemptions: Option<Arc<Exemptions>>,
 }
 
 impl<S> RequireToken<S> {
+    pub(crate) fn new(
+        inner: S,
+        requirement: Requirement,
+        exemptions: Option<Arc<Exemptions>>,
+    ) -> Self {
+        Self {
+            inner,
+            requirement,
+            exemptions,
+        }
+    }
+
     /// The wrapped service.
     pub fn get_ref(&self) -> &S {
         &self.inner
@@ -113,6 +125,11 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let requirement = self.requirement;
+        if let Some(exemptions) = &self.exemptions
+            && exemptions.exempts(&request)
+        {
+            return Box::pin(inner.call(request));
+        }
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             if let Err(rejection) = authorize(&mut parts, &(), &requirement).await {

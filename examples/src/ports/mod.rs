@@ -5,7 +5,10 @@
 //! - [`parity`](mod@parity), Flask_PyJWT.
 //! - [`sessions`](mod@sessions), the real application: login, rotation, logout.
 //! - [`login`](mod@login), Flask-JWT-Login: a login form, a page behind a cookie.
+//! - [`router`](mod@router), flask-jwt-router: protect-all with an allow-list, entities
+//!   named by the token, deny-by-default routing.
 
 pub mod login;
 pub mod parity;
+pub mod router;
 pub mod sessions;

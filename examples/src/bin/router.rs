@@ -1,0 +1,29 @@
+//! Run with: `AUTH_SECRET=$(openssl rand -base64 48) cargo run --bin router`
+//!
+//! flask-jwt-router's README example on `BIND` (default 127.0.0.1:3000): every route
+//! protected but `POST /api/v1/register`, `POST /api/v1/login` and `GET /`; tokens in the
+//! `Authorization` header or as `?auth=`. Environment: the `AUTH_*` variables
+//! (`AUTH_ISSUER` defaults to `router`, `AUTH_AUTH_MAX_AGE` to 30 days), `RUST_LOG`
+//! (default `info`).
+
+use std::process::ExitCode;
+
+use auth_examples::{bind_from_env, exit, init_logging, ports::router, serve};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    exit(run().await)
+}
+
+async fn run() -> Result<(), String> {
+    init_logging();
+    let manager =
+        router::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
+    let listener = bind_from_env().await?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!(
+        "router server on http://{addr} (API under {})",
+        router::API_NAME
+    );
+    serve(listener, router::app(manager)).await
+}
