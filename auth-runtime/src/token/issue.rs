@@ -108,6 +108,8 @@ pub struct TokenBuilder<'a> {
     fresh: bool,
     family: Option<String>,
     jti: Option<String>,
+    /// `iat`, `exp` and `nbf` other than now, now + lifetime and none (for tests).
+    times: Option<(u64, u64, Option<u64>)>,
 }
 
 /// What issuing needs: the claims every token carries and the key that signs.
@@ -165,6 +167,7 @@ impl Issuer {
             fresh: false,
             family: None,
             jti: None,
+            times: None,
         }
     }
 }
@@ -215,10 +218,47 @@ impl<'a> TokenBuilder<'a> {
         self.kind
     }
 
+    /// Gives the token these `iat`, `exp` and `nbf` instead of now, now + its lifetime
+    /// and none (the `testing` module's expired and not-yet-valid tokens).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub(crate) fn times(
+        mut self,
+        issued_at: u64,
+        expires_at: u64,
+        not_before: Option<u64>,
+    ) -> Self {
+        self.times = Some((issued_at, expires_at, not_before));
+        self
+    }
+
+    /// Signs with `key` (of `algorithm`) rather than the manager's own key: a token the
+    /// manager must refuse (the `testing` module).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    pub(crate) fn sign_with(
+        self,
+        key: &EncodingKey,
+        algorithm: Algorithm,
+    ) -> Result<String, IssueError> {
+        let claims = self.claims_map()?;
+        jsonwebtoken::encode(&Header::new(algorithm), &claims, key).map_err(IssueError::Signing)
+    }
+
     /// Signs the token.
     pub fn sign(self) -> Result<String, IssueError> {
+        let signer = self
+            .issuer
+            .signer
+            .as_ref()
+            .ok_or(IssueError::NoSigningKey)?;
+        let claims = self.claims_map()?;
+        let mut header = Header::new(signer.algorithm);
+        header.kid = signer.kid.clone();
+        jsonwebtoken::encode(&header, &claims, &signer.encoding).map_err(IssueError::Signing)
+    }
+
+    /// The claims, every rule of issuing applied.
+    fn claims_map(self) -> Result<Map<String, Value>, IssueError> {
         let issuer = self.issuer;
-        let signer = issuer.signer.as_ref().ok_or(IssueError::NoSigningKey)?;
         if self.subject.is_empty() {
             return Err(IssueError::EmptySubject);
         }
@@ -227,8 +267,14 @@ impl<'a> TokenBuilder<'a> {
         let mut claims = Map::new();
         claims.insert("iss".into(), issuer.issuer.clone().into());
         claims.insert("sub".into(), self.subject.into());
-        claims.insert("iat".into(), now.into());
-        claims.insert("exp".into(), now.saturating_add(max_age).into());
+        let (issued_at, expires_at, not_before) =
+            self.times
+                .unwrap_or((now, now.saturating_add(max_age), None));
+        claims.insert("iat".into(), issued_at.into());
+        claims.insert("exp".into(), expires_at.into());
+        if let Some(nbf) = not_before {
+            claims.insert("nbf".into(), nbf.into());
+        }
         claims.insert("type".into(), self.kind.as_str().into());
         let jti = match self.jti {
             Some(jti) => jti,
@@ -270,9 +316,7 @@ impl<'a> TokenBuilder<'a> {
             }
             claims.insert(name, value.map_err(IssueError::Json)?);
         }
-        let mut header = Header::new(signer.algorithm);
-        header.kid = signer.kid.clone();
-        jsonwebtoken::encode(&header, &claims, &signer.encoding).map_err(IssueError::Signing)
+        Ok(claims)
     }
 }
 

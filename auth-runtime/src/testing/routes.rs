@@ -1,4 +1,5 @@
-//! Helpers for the application's own tests (feature `testing`).
+//! [`assert_anonymous_refused`]: every route that requires a token refuses a request
+//! without one.
 //!
 //! [`assert_anonymous_refused`] walks a [`routing::Router`](crate::routing::Router)'s
 //! routes and proves that every one whose handler requires a token refuses a request
