@@ -11,6 +11,7 @@
 //! May use: every other module. Nothing imports `request` but the crate root.
 
 pub(crate) mod guard;
+pub(crate) mod jwks;
 pub mod layer;
 pub mod redirect;
 pub(crate) mod response;
