@@ -5,7 +5,10 @@
 //! - [`parity`](mod@parity), Flask_PyJWT.
 //! - [`sessions`](mod@sessions), the real application: login, rotation, logout.
 //! - [`login`](mod@login), Flask-JWT-Login: a login form, a page behind a cookie.
+//! - [`provider`](mod@provider), a verify-only service trusting an identity provider
+//!   (feature `jwks`).
 
 pub mod login;
 pub mod parity;
+pub mod provider;
 pub mod sessions;
