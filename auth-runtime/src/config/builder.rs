@@ -206,7 +206,7 @@ impl AuthManagerBuilder {
     }
 
     /// The store that keeps revocations and refresh families (default: a
-    /// [`MemoryStore`] of this process). Give every instance of a service the same store
+    /// [`MemoryStore`](crate::store::MemoryStore) of this process). Give every instance of a service the same store
     /// (`RedisStore`, feature `redis`) so a logout on one is seen by all.
     pub fn store(mut self, store: impl TokenStore) -> Self {
         self.store = Some(Store::new(store, DEFAULT_STORE_BUDGET));
