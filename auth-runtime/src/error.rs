@@ -26,8 +26,9 @@ pub type ErrorHandler = Arc<dyn Fn(&AuthError, Response) -> Response + Send + Sy
 /// Produced by the `#[require_token]` guard, the [`CurrentToken`](crate::CurrentToken)
 /// extractor and [`AuthManager::verify`](crate::AuthManager::verify). Client mistakes are
 /// 4xx; the two server faults ([`AuthError::NotConfigured`],
-/// [`AuthError::MissingPathParameter`]) are 500 and a store that cannot answer
-/// ([`AuthError::StoreUnavailable`]) is 503, all logged at `error`.
+/// [`AuthError::MissingPathParameter`]) are 500 and a store or an identity provider that
+/// cannot answer ([`AuthError::StoreUnavailable`], [`AuthError::KeysUnavailable`]) is
+/// 503, all logged at `error`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AuthError {
@@ -108,6 +109,11 @@ pub enum AuthError {
     /// `Retry-After`, logged at `error`; the store's error is the
     /// [`source`](std::error::Error::source).
     StoreUnavailable(StoreError),
+    /// The token names an identity provider whose keys could not be fetched yet (it is
+    /// down, or its key set is unusable), so the token cannot be checked. 503
+    /// `temporarily_unavailable` with `Retry-After`, logged at `error`. Once keys have
+    /// been fetched, an outage keeps the last ones verifying instead.
+    KeysUnavailable,
 }
 
 impl AuthError {
@@ -121,7 +127,7 @@ impl AuthError {
             Self::NotConfigured | Self::MissingPathParameter { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
-            Self::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StoreUnavailable(_) | Self::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -135,7 +141,8 @@ impl AuthError {
             | Self::CrossSiteRequest
             | Self::NotConfigured
             | Self::MissingPathParameter { .. }
-            | Self::StoreUnavailable(_) => None,
+            | Self::StoreUnavailable(_)
+            | Self::KeysUnavailable => None,
             Self::MultipleTokens => Some("invalid_request"),
             Self::InsufficientScope => Some("insufficient_scope"),
             _ => Some("invalid_token"),
@@ -158,7 +165,7 @@ impl AuthError {
             Self::ClaimMismatch => "forbidden",
             Self::CrossSiteRequest => "csrf_rejected",
             Self::NotConfigured | Self::MissingPathParameter { .. } => "server_error",
-            Self::StoreUnavailable(_) => "temporarily_unavailable",
+            Self::StoreUnavailable(_) | Self::KeysUnavailable => "temporarily_unavailable",
             other => other.error_code().unwrap_or("invalid_token"),
         }
     }
@@ -173,7 +180,9 @@ impl AuthError {
             Self::InsufficientScope => "the token does not carry the scope this route requires",
             Self::CrossSiteRequest => "cross-site request refused",
             Self::NotConfigured | Self::MissingPathParameter { .. } => "internal server error",
-            Self::StoreUnavailable(_) => "authentication is temporarily unavailable; retry shortly",
+            Self::StoreUnavailable(_) | Self::KeysUnavailable => {
+                "authentication is temporarily unavailable; retry shortly"
+            }
             _ => "the token is invalid or expired",
         }
     }
@@ -215,6 +224,9 @@ impl fmt::Display for AuthError {
                 "the requirement binds path parameter `{name}`, which the matched route does not have"
             ),
             Self::StoreUnavailable(e) => write!(f, "{e}"),
+            Self::KeysUnavailable => {
+                f.write_str("the keys of the token's identity provider could not be fetched yet")
+            }
         }
     }
 }

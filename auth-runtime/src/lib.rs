@@ -25,6 +25,22 @@ mod token;
 
 pub use auth_macros::{public, require_token};
 
+/// Key sets (RFC 7517): publishing this service's public keys at
+/// `/.well-known/jwks.json` ([`routes`](jwks::routes)), and, with the `jwks` feature,
+/// trusting identity providers whose keys are fetched from their JWKS or OpenID Connect
+/// discovery ([`Provider`](jwks::Provider)).
+pub mod jwks {
+    #[cfg(feature = "jwks")]
+    pub use crate::token::jwks::{
+        DEFAULT_MAX_AGE, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_REFRESH_COOLDOWN, DEFAULT_TIMEOUT,
+        Provider,
+    };
+    pub use crate::{
+        request::jwks::{JWKS_MAX_AGE, JWKS_PATH, routes},
+        token::TokenKindRule,
+    };
+}
+
 pub use crate::{
     config::{AuthManagerBuilder, ConfigError},
     error::AuthError,

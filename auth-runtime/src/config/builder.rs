@@ -57,6 +57,8 @@ pub struct AuthManagerBuilder {
     pub(super) trusted_origins: Vec<String>,
     pub(super) cookie_secure: bool,
     pub(super) trace_subject: bool,
+    #[cfg(feature = "jwks")]
+    pub(super) providers: Vec<crate::token::jwks::Provider>,
 }
 
 impl std::fmt::Debug for AuthManagerBuilder {
@@ -70,6 +72,7 @@ impl std::fmt::Debug for AuthManagerBuilder {
             .field("refresh_max_age", &self.refresh_max_age)
             .field("leeway", &self.leeway)
             .field("store", &self.store.is_some())
+            .field("providers", &self.provider_issuers())
             .finish_non_exhaustive()
     }
 }
@@ -102,13 +105,16 @@ impl Default for AuthManagerBuilder {
             trusted_origins: Vec::new(),
             cookie_secure: true,
             trace_subject: false,
+            #[cfg(feature = "jwks")]
+            providers: Vec::new(),
         }
     }
 }
 
 impl AuthManagerBuilder {
-    /// The issuer (`iss`) stamped on every token and required on every token verified.
-    /// Required.
+    /// The issuer (`iss`) stamped on every token and required on every token this
+    /// service's own keys verify. Required, unless the service only verifies tokens of
+    /// identity providers ([`provider`](Self::provider)).
     pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
         self.issuer = Some(issuer.into());
         self
@@ -122,7 +128,8 @@ impl AuthManagerBuilder {
     }
 
     /// The key that signs issued tokens; it also verifies them. Required unless at least
-    /// one [`verification_key`](Self::verification_key) is given (a verify-only service).
+    /// one [`verification_key`](Self::verification_key) or
+    /// [`provider`](Self::provider) is given (a verify-only service).
     pub fn signing_key(mut self, key: Key) -> Self {
         self.signing_key = Some(key);
         self
@@ -134,6 +141,24 @@ impl AuthManagerBuilder {
     pub fn verification_key(mut self, key: Key) -> Self {
         self.verification_keys.push(key);
         self
+    }
+
+    /// Trusts an identity provider (feature `jwks`): tokens whose `iss` is the
+    /// provider's are verified with the keys it publishes, against its own audience,
+    /// leeway and [`TokenKindRule`](crate::jwks::TokenKindRule). Call it once per
+    /// provider; each issuer may be trusted once. Nothing is fetched by `build()`.
+    #[cfg(feature = "jwks")]
+    pub fn provider(mut self, provider: crate::token::jwks::Provider) -> Self {
+        self.providers.push(provider);
+        self
+    }
+
+    /// The issuers of the trusted providers, for `Debug`.
+    fn provider_issuers(&self) -> Vec<&str> {
+        #[cfg(feature = "jwks")]
+        return self.providers.iter().map(|p| p.issuer()).collect();
+        #[cfg(not(feature = "jwks"))]
+        Vec::new()
     }
 
     /// Lifetime of auth tokens (default 3600 s).

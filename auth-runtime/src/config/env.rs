@@ -35,6 +35,15 @@ pub const AUDIENCE: &str = "AUTH_AUDIENCE";
 pub const REDIS_URL: &str = "AUTH_REDIS_URL";
 /// The refresh rotation's grace window in seconds. Default 10.
 pub const REFRESH_GRACE: &str = "AUTH_REFRESH_GRACE";
+/// A verify-only service trusting an identity provider whose keys are the JWKS document
+/// at this URL; [`ISSUER`] is the `iss` its tokens carry. Needs the `jwks` feature.
+/// [`AUDIENCE`] and [`LEEWAY`] apply to the provider's tokens; no key of the service's
+/// own is read.
+pub const JWKS_URL: &str = "AUTH_JWKS_URL";
+/// A verify-only service trusting this OpenID Connect issuer: its discovery document
+/// names the JWKS, and its tokens carry it as `iss` ([`ISSUER`], if set, must equal it).
+/// Needs the `jwks` feature. Not together with [`JWKS_URL`].
+pub const OIDC_ISSUER: &str = "AUTH_OIDC_ISSUER";
 
 impl AuthManagerBuilder {
     /// A builder filled from environment variables (see [`env`](mod@self)), for further settings
@@ -62,6 +71,9 @@ impl AuthManagerBuilder {
                     }),
             }
         };
+        if var(JWKS_URL).is_some() || var(OIDC_ISSUER).is_some() {
+            return provider_from_env(&var, seconds(LEEWAY, Duration::ZERO)?);
+        }
         let issuer = var(ISSUER).ok_or_else(|| ConfigError::missing(ISSUER))?;
         let algorithm = match var(ALGORITHM) {
             None => Algorithm::HS256,
@@ -133,6 +145,64 @@ fn with_redis(_: AuthManagerBuilder, _: &str) -> Result<AuthManagerBuilder, Conf
     Err(ConfigError::invalid(
         REDIS_URL,
         "this build has no Redis support: enable the `redis` feature of auth-runtime",
+    ))
+}
+
+/// A verify-only builder trusting the provider of [`JWKS_URL`] or [`OIDC_ISSUER`].
+#[cfg(feature = "jwks")]
+fn provider_from_env(
+    var: &dyn Fn(&str) -> Option<String>,
+    leeway: Duration,
+) -> Result<AuthManagerBuilder, ConfigError> {
+    use crate::token::jwks::{Provider, check_url};
+    let provider = match (var(JWKS_URL), var(OIDC_ISSUER)) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::invalid(
+                JWKS_URL,
+                format!("set `{JWKS_URL}` or `{OIDC_ISSUER}`, not both"),
+            ));
+        }
+        (Some(url), None) => {
+            check_url(JWKS_URL, &url)?;
+            Provider::jwks(
+                var(ISSUER).ok_or_else(|| ConfigError::missing(ISSUER))?,
+                url,
+            )
+        }
+        (None, issuer) => {
+            let issuer = issuer.ok_or_else(|| ConfigError::missing(OIDC_ISSUER))?;
+            check_url(OIDC_ISSUER, &issuer)?;
+            if var(ISSUER).is_some_and(|iss| iss != issuer) {
+                return Err(ConfigError::invalid(
+                    ISSUER,
+                    format!(
+                        "with `{OIDC_ISSUER}`, the issuer is the OIDC issuer itself: leave it unset or equal"
+                    ),
+                ));
+            }
+            Provider::oidc(issuer)
+        }
+    };
+    let provider = match var(AUDIENCE) {
+        Some(audience) => provider.audience(audience),
+        None => provider,
+    };
+    Ok(AuthManagerBuilder::default().provider(provider.leeway(leeway)))
+}
+
+#[cfg(not(feature = "jwks"))]
+fn provider_from_env(
+    var: &dyn Fn(&str) -> Option<String>,
+    _: Duration,
+) -> Result<AuthManagerBuilder, ConfigError> {
+    let setting = if var(JWKS_URL).is_some() {
+        JWKS_URL
+    } else {
+        OIDC_ISSUER
+    };
+    Err(ConfigError::invalid(
+        setting,
+        "this build cannot fetch keys: enable the `jwks` feature of auth-runtime",
     ))
 }
 

@@ -8,15 +8,50 @@ use crate::{
     error::ErrorHandler,
     policy::csrf::{CsrfPolicy, parse_origin},
     store::{MemoryStore, Store},
-    token::{Key, Lifetimes, RevocationCheck, TokenSources},
+    token::{Key, Lifetimes, RevocationCheck, TokenSources, Trust},
 };
 
 impl AuthManagerBuilder {
     /// Checks every setting and hands the manager what it assembles itself from.
     pub(crate) fn into_settings(self) -> Result<Settings, ConfigError> {
-        let issuer = self.issuer.ok_or_else(|| ConfigError::missing("issuer"))?;
-        if issuer.is_empty() {
-            return Err(ConfigError::invalid("issuer", "must not be empty"));
+        #[cfg(feature = "jwks")]
+        let providers = self
+            .providers
+            .iter()
+            .map(Trust::provider)
+            .collect::<Result<Vec<_>, _>>()?;
+        #[cfg(not(feature = "jwks"))]
+        let providers: Vec<Trust> = Vec::new();
+        let has_own_keys = self.signing_key.is_some() || !self.verification_keys.is_empty();
+        let issuer = match (self.issuer, providers.first()) {
+            (Some(issuer), _) if issuer.is_empty() => {
+                return Err(ConfigError::invalid("issuer", "must not be empty"));
+            }
+            (Some(_), Some(_)) if !has_own_keys => {
+                return Err(ConfigError::invalid(
+                    "issuer",
+                    "no key of this service verifies this issuer's tokens: add a `signing_key` \
+                     or `verification_key`, or trust the issuer as a `provider` only",
+                ));
+            }
+            (Some(issuer), _) => issuer,
+            // A verify-only service that trusts providers only.
+            (None, Some(first)) if !has_own_keys => first.issuer.clone(),
+            (None, _) => return Err(ConfigError::missing("issuer")),
+        };
+        let mut issuers: Vec<&str> = providers.iter().map(|p| p.issuer.as_str()).collect();
+        if has_own_keys {
+            issuers.push(&issuer);
+        }
+        if let Some(twice) = issuers
+            .iter()
+            .enumerate()
+            .find_map(|(i, a)| issuers[i + 1..].contains(a).then_some(*a))
+        {
+            return Err(ConfigError::invalid(
+                "provider",
+                format!("the issuer `{twice}` is trusted twice; each issuer has one key source"),
+            ));
         }
         if self.audience.as_deref() == Some("") {
             return Err(ConfigError::invalid("audience", "must not be empty"));
@@ -69,7 +104,7 @@ impl AuthManagerBuilder {
             .cloned()
             .chain(self.verification_keys)
             .collect();
-        if keys.is_empty() {
+        if keys.is_empty() && providers.is_empty() {
             return Err(ConfigError::missing("signing_key"));
         }
         Key::check_set(&keys, "verification_key")?;
@@ -97,6 +132,7 @@ impl AuthManagerBuilder {
             csrf: CsrfPolicy::new(self.csrf, trusted),
             cookie_secure: self.cookie_secure,
             trace_subject: self.trace_subject,
+            providers,
         })
     }
 }
@@ -108,7 +144,8 @@ pub(crate) struct Settings {
     pub(crate) audience: Option<String>,
     /// The key that signs, if any; it is also the first of `keys`.
     pub(crate) signing_key: Option<Key>,
-    /// Every verification key, with distinct `kid`s where there are several.
+    /// Every verification key of this service's own issuer, with distinct `kid`s where
+    /// there are several; none for a service that trusts providers only.
     pub(crate) keys: Vec<Key>,
     pub(crate) lifetimes: Lifetimes,
     pub(crate) leeway: u64,
@@ -124,6 +161,8 @@ pub(crate) struct Settings {
     pub(crate) csrf: CsrfPolicy,
     pub(crate) cookie_secure: bool,
     pub(crate) trace_subject: bool,
+    /// The trusted identity providers, each with its own issuer.
+    pub(crate) providers: Vec<Trust>,
 }
 
 #[cfg(test)]

@@ -23,8 +23,8 @@ use crate::{
     policy::csrf::CsrfPolicy,
     store::{Store, StoreKey},
     token::{
-        CurrentToken, Issuer, Lifetimes, Policy, TokenBuilder, TokenKind, TokenSources, Validator,
-        cookie::set_cookie,
+        CurrentToken, Issuer, Lifetimes, Policy, TokenBuilder, TokenKind, TokenSources, Trust,
+        Validator, cookie::set_cookie, jwks::publish::PublishedKeys,
     },
 };
 
@@ -67,6 +67,7 @@ struct Inner {
     csrf: CsrfPolicy,
     cookie_secure: bool,
     trace_subject: bool,
+    published: PublishedKeys,
 }
 
 impl std::fmt::Debug for AuthManager {
@@ -117,18 +118,21 @@ impl AuthManager {
             settings.lifetimes,
             settings.signing_key.as_ref(),
         );
-        let validator = Validator::new(
-            &settings.keys,
-            Policy {
-                issuer: settings.issuer.clone(),
-                audience: settings.audience.clone(),
-                leeway: settings.leeway,
-                lifetimes: settings.lifetimes,
-                max_token_bytes: settings.max_token_bytes,
-                cache_capacity: settings.cache_capacity,
-                revocation: settings.revocation,
-            },
-        );
+        let own = (!settings.keys.is_empty()).then(|| {
+            Trust::own(
+                settings.issuer.clone(),
+                settings.audience.clone(),
+                settings.leeway,
+                settings.lifetimes,
+                &settings.keys,
+            )
+        });
+        let validator = Validator::new(Policy {
+            trusts: own.into_iter().chain(settings.providers).collect(),
+            max_token_bytes: settings.max_token_bytes,
+            cache_capacity: settings.cache_capacity,
+            revocation: settings.revocation,
+        });
         let manager = AuthManager {
             inner: Arc::new(Inner {
                 issuing: issuer,
@@ -145,13 +149,15 @@ impl AuthManager {
                 csrf: settings.csrf,
                 cookie_secure: settings.cookie_secure,
                 trace_subject: settings.trace_subject,
+                published: PublishedKeys::new(&settings.keys),
             }),
         };
         manager.self_test()?;
         Ok(manager)
     }
 
-    /// The issuer (`iss`) of this service's tokens.
+    /// The issuer (`iss`) of this service's tokens (for a service that only trusts
+    /// identity providers, the first provider's).
     pub fn issuer(&self) -> &str {
         &self.inner.issuer_name
     }
@@ -203,15 +209,20 @@ impl AuthManager {
     /// or whose refresh family was revoked is refused with [`AuthError::Revoked`]. What
     /// every guard runs.
     ///
+    /// A token of an identity provider whose keys lack its `kid`, or that came before any
+    /// keys, makes the provider's keys be fetched again (at most once per its cooldown,
+    /// one fetch at a time) before it is refused.
+    ///
     /// # Errors
     ///
-    /// The verification's [`AuthError`], [`AuthError::Revoked`], or
-    /// [`AuthError::StoreUnavailable`] (503) when the store cannot answer within its
-    /// budget, unless
+    /// The verification's [`AuthError`], [`AuthError::Revoked`],
+    /// [`AuthError::KeysUnavailable`] (503) when a provider's keys could never be
+    /// fetched, or [`AuthError::StoreUnavailable`] (503) when the store cannot answer
+    /// within its budget, unless
     /// [`accept_unchecked_revocations_during_outage`](AuthManagerBuilder::accept_unchecked_revocations_during_outage)
     /// is set.
     pub async fn authenticate(&self, token: &str) -> Result<CurrentToken, AuthError> {
-        let token = self.verify(token)?;
+        let token = self.inner.validator.verify_fetching(token).await?;
         let ids = revocation_keys(&token);
         if ids.is_empty() {
             return Ok(token);
@@ -225,6 +236,39 @@ impl AuthManager {
             }
             Err(error) => Err(AuthError::StoreUnavailable(error)),
         }
+    }
+
+    /// Whether every key that verifies tokens is in hand: always for keys configured at
+    /// start-up; for identity providers, once each one's key set has been fetched. For a
+    /// health check: while it is false, tokens of a provider without keys answer 503.
+    pub fn keys_loaded(&self) -> bool {
+        self.inner.validator.trusts().iter().all(Trust::keys_loaded)
+    }
+
+    /// Fetches the keys of every identity provider that has none yet, or old ones
+    /// (within each provider's cooldown); true when all are in hand. Never needed (the
+    /// first request fetches them), but spawn it at start-up to have keys before the
+    /// first request, without letting a provider that is down stop the service:
+    /// `tokio::spawn(async move { manager.load_provider_keys().await })`.
+    #[cfg(feature = "jwks")]
+    pub async fn load_provider_keys(&self) -> bool {
+        let mut all = true;
+        for trust in self.inner.validator.trusts() {
+            all &= trust.load_keys().await;
+        }
+        all
+    }
+
+    /// This service's public keys as a JWK set (RFC 7517), `{"keys": [...]}`: every
+    /// asymmetric key that verifies its tokens, with its `kid`. HMAC keys are never
+    /// published. [`jwks::routes`](crate::jwks::routes) serves it.
+    pub fn public_jwks(&self) -> serde_json::Value {
+        serde_json::from_str(&self.inner.published.body).unwrap_or_default()
+    }
+
+    /// The published key set: its body and `ETag`.
+    pub(crate) fn published_keys(&self) -> &PublishedKeys {
+        &self.inner.published
     }
 
     /// A `Set-Cookie` value that stores `token` in the configured cookie

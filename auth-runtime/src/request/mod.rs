@@ -16,6 +16,7 @@
 pub(crate) mod declared;
 pub(crate) mod entity;
 pub(crate) mod guard;
+pub(crate) mod jwks;
 pub mod layer;
 pub(crate) mod protect;
 pub mod redirect;

@@ -34,7 +34,7 @@ impl IntoResponse for AuthError {
         if let Some(value) = challenge.and_then(|c| HeaderValue::try_from(c).ok()) {
             headers.insert(WWW_AUTHENTICATE, value);
         }
-        if matches!(self, AuthError::StoreUnavailable(_)) {
+        if self.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response

@@ -13,15 +13,18 @@ mod claims;
 pub(crate) mod cookie;
 mod der;
 mod issue;
+pub(crate) mod jwks;
 mod key_file;
 mod keys;
 mod location;
+mod trust;
 mod verify;
 
 pub(crate) use self::{
     claims::Lifetimes,
     issue::{Issuer, new_id},
     location::TokenSources,
+    trust::Trust,
     verify::{Policy, Validator},
 };
 pub use self::{
@@ -29,5 +32,6 @@ pub use self::{
     issue::{IssueError, REGISTERED_CLAIMS, TokenBuilder},
     keys::Key,
     location::TokenLocation,
+    trust::TokenKindRule,
     verify::RevocationCheck,
 };

@@ -7,8 +7,11 @@
 //! - [`login`](mod@login), Flask-JWT-Login: a login form, a page behind a cookie.
 //! - [`router`](mod@router), flask-jwt-router: protect-all with an allow-list, entities
 //!   named by the token, deny-by-default routing.
+//! - [`provider`](mod@provider), a verify-only service trusting an identity provider
+//!   (feature `jwks`).
 
 pub mod login;
 pub mod parity;
+pub mod provider;
 pub mod router;
 pub mod sessions;

@@ -1,11 +1,12 @@
 //! Helpers shared by the HTTP tests: keys and managers (`keys`), hand-made and issued
 //! tokens (`tokens`), a real server with a raw HTTP/1.1 client (`server`), captured log
-//! lines (`logs`), a real `redis-server` (`redis_server`), and a headless Chromium
-//! (`browser`).
+//! lines (`logs`), a real `redis-server` (`redis_server`), a headless Chromium
+//! (`browser`), and an identity provider publishing a JWKS and OIDC discovery (`idp`).
 
 #![allow(dead_code, unreachable_pub, unused_imports)]
 
 mod browser;
+mod idp;
 mod keys;
 mod logs;
 mod redis_server;
@@ -13,6 +14,7 @@ mod server;
 mod tokens;
 
 pub use browser::*;
+pub use idp::*;
 pub use keys::*;
 pub use logs::*;
 pub use redis_server::*;
