@@ -15,4 +15,4 @@ pub mod ports;
 pub mod quickstart;
 pub mod serve;
 
-pub use serve::{bind_from_env, exit, init_logging, serve};
+pub use serve::{bind_from_env, builder_from_env, env, exit, init_logging, run_example, serve};

@@ -1,8 +1,9 @@
 //! What every example server shares: logging, the `BIND` address, a one-line log per
 //! request, and printing a failure's `Display` text.
 
-use std::{process::ExitCode, time::Instant};
+use std::{net::SocketAddr, process::ExitCode, time::Instant};
 
+use auth_runtime::{AuthManager, AuthManagerBuilder, ConfigError};
 use axum::{Router, extract::Request, middleware::Next, response::Response};
 use tokio::net::TcpListener;
 
@@ -68,6 +69,48 @@ pub fn exit(result: Result<(), String>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Reads a variable of the process environment.
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// A builder from the `AUTH_*` variables `lookup` reads, with `defaults` for the ones it
+/// does not set (an example's own issuer, algorithm or lifetime).
+pub fn builder_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+    defaults: &[(&str, &str)],
+) -> Result<AuthManagerBuilder, ConfigError> {
+    AuthManagerBuilder::from_env_with(|name| {
+        lookup(name).or_else(|| {
+            defaults
+                .iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    })
+}
+
+/// What an example's `main` does: install logging, build its manager, bind `BIND`, print
+/// `banner` (the address first), serve `app` until stopped, and print a failure's
+/// `Display` text.
+pub async fn run_example(
+    manager: impl FnOnce() -> Result<AuthManager, ConfigError>,
+    app: impl FnOnce(AuthManager) -> Router,
+    banner: impl FnOnce(SocketAddr, &AuthManager) -> String,
+) -> ExitCode {
+    exit(
+        async {
+            init_logging();
+            let manager = manager().map_err(|e| e.to_string())?;
+            let listener = bind_from_env().await?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            println!("{}", banner(addr, &manager));
+            serve(listener, app(manager)).await
+        }
+        .await,
+    )
 }
 
 #[cfg(test)]

@@ -23,12 +23,7 @@ async fn log_in(s: &TestServer, id: &str) -> String {
         .post_form("/login", &[], &format!("id={id}&pw={id}-password"))
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
-    let pairs: Vec<&str> = res
-        .headers_named("set-cookie")
-        .into_iter()
-        .map(|c| c.split(';').next().unwrap())
-        .collect();
-    format!("Cookie: {}", pairs.join("; "))
+    res.cookie_line()
 }
 
 #[tokio::test]

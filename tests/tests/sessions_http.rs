@@ -343,16 +343,6 @@ async fn the_service_starts_while_redis_is_down() {
         .assert_refused(401, Some("Bearer"), "missing_token");
 }
 
-/// The `Cookie` line a browser would send back after `res`.
-fn cookies_from(res: &common::Response) -> String {
-    let pairs: Vec<&str> = res
-        .headers_named("set-cookie")
-        .into_iter()
-        .map(|c| c.split(';').next().unwrap())
-        .collect();
-    format!("Cookie: {}", pairs.join("; "))
-}
-
 #[tokio::test]
 async fn the_same_service_in_a_browser_with_cookies() {
     let s = serve(manager_with(MemoryStore::new(), Duration::ZERO)).await;
@@ -376,7 +366,7 @@ async fn the_same_service_in_a_browser_with_cookies() {
         )
         .await;
     assert_eq!((res.status, res.header("location")), (303, Some("/")));
-    let cookies = cookies_from(&res);
+    let cookies = res.cookie_line();
     assert!(cookies.contains("auth_token=") && cookies.contains("refresh_token="));
     let page = s.get("/", &[&cookies]).await;
     assert_eq!(page.status, 200);

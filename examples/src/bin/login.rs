@@ -8,19 +8,14 @@
 
 use std::process::ExitCode;
 
-use auth_examples::{bind_from_env, exit, init_logging, ports::login, serve};
+use auth_examples::{env, ports::login, run_example};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    exit(run().await)
-}
-
-async fn run() -> Result<(), String> {
-    init_logging();
-    let manager =
-        login::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
-    let listener = bind_from_env().await?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("login server on http://{addr}/protected");
-    serve(listener, login::app(manager)).await
+    run_example(
+        || login::manager_from_env(env),
+        login::app,
+        |addr, _| format!("login server on http://{addr}/protected"),
+    )
+    .await
 }

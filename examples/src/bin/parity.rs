@@ -7,22 +7,19 @@
 
 use std::process::ExitCode;
 
-use auth_examples::{bind_from_env, exit, init_logging, ports::parity, serve};
+use auth_examples::{env, ports::parity, run_example};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    exit(run().await)
-}
-
-async fn run() -> Result<(), String> {
-    init_logging();
-    let manager =
-        parity::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
-    let listener = bind_from_env().await?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!(
-        "parity server on http://{addr} ({:?})",
-        manager.signing_algorithm()
-    );
-    serve(listener, parity::app(manager)).await
+    run_example(
+        || parity::manager_from_env(env),
+        parity::app,
+        |addr, manager| {
+            format!(
+                "parity server on http://{addr} ({:?})",
+                manager.signing_algorithm()
+            )
+        },
+    )
+    .await
 }

@@ -9,25 +9,26 @@
 
 use std::process::ExitCode;
 
-use auth_examples::{bind_from_env, exit, init_logging, ports::provider, serve};
+use auth_examples::{env, ports::provider, run_example};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    exit(run().await)
-}
-
-async fn run() -> Result<(), String> {
-    init_logging();
-    let manager =
-        provider::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
-    let listener = bind_from_env().await?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!(
-        "provider server on http://{addr} (trusting {})",
-        manager.issuer()
-    );
-    // Keys before the first request, without a provider that is down stopping the start.
-    let warm = manager.clone();
-    tokio::spawn(async move { warm.load_provider_keys().await });
-    serve(listener, provider::app(manager)).await
+    let app = |manager: auth_runtime::AuthManager| {
+        // Keys before the first request, without a provider that is down stopping the
+        // start.
+        let warm = manager.clone();
+        tokio::spawn(async move { warm.load_provider_keys().await });
+        provider::app(manager)
+    };
+    run_example(
+        || provider::manager_from_env(env),
+        app,
+        |addr, manager| {
+            format!(
+                "provider server on http://{addr} (trusting {})",
+                manager.issuer()
+            )
+        },
+    )
+    .await
 }

@@ -8,22 +8,19 @@
 
 use std::process::ExitCode;
 
-use auth_examples::{bind_from_env, exit, init_logging, ports::router, serve};
+use auth_examples::{env, ports::router, run_example};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    exit(run().await)
-}
-
-async fn run() -> Result<(), String> {
-    init_logging();
-    let manager =
-        router::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
-    let listener = bind_from_env().await?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!(
-        "router server on http://{addr} (API under {})",
-        router::API_NAME
-    );
-    serve(listener, router::app(manager)).await
+    run_example(
+        || router::manager_from_env(env),
+        router::app,
+        |addr, _| {
+            format!(
+                "router server on http://{addr} (API under {})",
+                router::API_NAME
+            )
+        },
+    )
+    .await
 }

@@ -8,23 +8,20 @@
 
 use std::process::ExitCode;
 
-use auth_examples::{bind_from_env, exit, init_logging, ports::sessions, serve};
+use auth_examples::{env, ports::sessions, run_example};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    exit(run().await)
-}
-
-async fn run() -> Result<(), String> {
-    init_logging();
-    let manager =
-        sessions::manager_from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
-    let listener = bind_from_env().await?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let store = match std::env::var(auth_runtime::config::env::REDIS_URL) {
-        Ok(_) => "Redis",
-        Err(_) => "memory (this process only)",
-    };
-    println!("sessions server on http://{addr} (store: {store})");
-    serve(listener, sessions::app(manager)).await
+    run_example(
+        || sessions::manager_from_env(env),
+        sessions::app,
+        |addr, _| {
+            let store = match env(auth_runtime::config::env::REDIS_URL) {
+                Some(_) => "Redis",
+                None => "memory (this process only)",
+            };
+            format!("sessions server on http://{addr} (store: {store})")
+        },
+    )
+    .await
 }

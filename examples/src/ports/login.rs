@@ -13,9 +13,9 @@
 //! The auth token travels in the cookie `token` (the seed's name), the refresh token in
 //! `refresh_token`; tokens are HS512. CSRF protection is the library's default.
 
+use auth_runtime::config::env::{ALGORITHM, ISSUER};
 use auth_runtime::{
-    AuthManager, AuthManagerBuilder, ConfigError, CurrentToken, RedirectToLogin, TokenKind,
-    require_token,
+    AuthManager, ConfigError, CurrentToken, RedirectToLogin, TokenKind, require_token,
 };
 use axum::{
     Extension, Form, Router,
@@ -26,7 +26,10 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::pages::{LoginFields, login_form, redirect};
+use crate::{
+    pages::{LoginFields, login_form, redirect},
+    serve::builder_from_env,
+};
 
 /// The user table: id, password and display name (Flask-JWT-Login's
 /// `authentication_handler` looks users up here).
@@ -51,13 +54,9 @@ fn display_name(id: &str) -> Option<&'static str> {
 pub fn manager_from_env(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<AuthManager, ConfigError> {
-    AuthManagerBuilder::from_env_with(|name| match lookup(name) {
-        None if name == auth_runtime::config::env::ISSUER => Some("login".to_owned()),
-        None if name == auth_runtime::config::env::ALGORITHM => Some("HS512".to_owned()),
-        value => value,
-    })?
-    .cookie_name("token")
-    .build()
+    builder_from_env(lookup, &[(ISSUER, "login"), (ALGORITHM, "HS512")])?
+        .cookie_name("token")
+        .build()
 }
 
 #[derive(Deserialize)]

@@ -1,7 +1,8 @@
 //! Flask_PyJWT's README example, ported route for route: the same paths, users, statuses
 //! and JSON bodies, so a client written against the Python app works against this one.
 
-use auth_runtime::{AuthManager, AuthManagerBuilder, ConfigError, CurrentToken, require_token};
+use auth_runtime::config::env::ISSUER;
+use auth_runtime::{AuthManager, ConfigError, CurrentToken, require_token};
 use axum::{
     Extension, Json, Router,
     extract::Path,
@@ -9,6 +10,8 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
+
+use crate::serve::builder_from_env;
 use serde_json::{Value, json};
 
 /// The two users of the example and their authorizations (the token's `scope`).
@@ -25,11 +28,7 @@ fn authorizations(username: &str, password: Option<&str>) -> Option<Value> {
 pub fn manager_from_env(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<AuthManager, ConfigError> {
-    AuthManagerBuilder::from_env_with(|name| match lookup(name) {
-        None if name == auth_runtime::config::env::ISSUER => Some("parity".to_owned()),
-        value => value,
-    })?
-    .build()
+    builder_from_env(lookup, &[(ISSUER, "parity")])?.build()
 }
 
 #[derive(Deserialize)]

@@ -22,8 +22,8 @@ use std::{
 };
 
 use auth_runtime::{
-    AuthManager, AuthManagerBuilder, ConfigError, CurrentUser, Entity, EntityModel,
-    ProtectAllLayer, TABLE_CLAIM, TokenLocation, public, require_token,
+    AuthManager, ConfigError, CurrentUser, Entity, EntityModel, ProtectAllLayer, TABLE_CLAIM,
+    TokenLocation, public, require_token,
     routing::{Router, get, post},
 };
 use axum::{
@@ -80,14 +80,11 @@ pub fn manager_from_env(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<AuthManager, ConfigError> {
     use auth_runtime::config::env::{AUTH_MAX_AGE, ISSUER};
-    AuthManagerBuilder::from_env_with(|name| match lookup(name) {
-        None if name == ISSUER => Some("router".to_owned()),
-        None if name == AUTH_MAX_AGE => Some(DEFAULT_TOKEN_LIFETIME.as_secs().to_string()),
-        value => value,
-    })?
-    .query_parameter("auth")
-    .token_locations([TokenLocation::Header, TokenLocation::Query])
-    .build()
+    let lifetime = DEFAULT_TOKEN_LIFETIME.as_secs().to_string();
+    crate::serve::builder_from_env(lookup, &[(ISSUER, "router"), (AUTH_MAX_AGE, &lifetime)])?
+        .query_parameter("auth")
+        .token_locations([TokenLocation::Header, TokenLocation::Query])
+        .build()
 }
 
 #[derive(Deserialize)]

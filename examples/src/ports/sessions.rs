@@ -20,9 +20,9 @@
 //! | `GET /` | with the cookie, a page naming the user with a logout button; without, 303 to `/login?next=/` |
 //! | `POST /logout` (form, cookie) | revokes the login, clears both cookies, 303 to `/login`; cross-site: 403 |
 
+use auth_runtime::config::env::ISSUER;
 use auth_runtime::{
-    AuthManager, AuthManagerBuilder, ConfigError, CurrentToken, RedirectToLogin, SessionError,
-    TokenPair, require_token,
+    AuthManager, ConfigError, CurrentToken, RedirectToLogin, SessionError, TokenPair, require_token,
 };
 use axum::{
     Extension, Json, Router,
@@ -36,7 +36,10 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::pages::{LoginFields, escape, login_form, redirect};
+use crate::{
+    pages::{LoginFields, escape, login_form, redirect},
+    serve::builder_from_env,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -54,11 +57,7 @@ fn scope_of(username: &str, password: Option<&str>) -> Option<Value> {
 pub fn manager_from_env(
     lookup: impl Fn(&str) -> Option<String>,
 ) -> Result<AuthManager, ConfigError> {
-    AuthManagerBuilder::from_env_with(|name| match lookup(name) {
-        None if name == auth_runtime::config::env::ISSUER => Some("sessions".to_owned()),
-        value => value,
-    })?
-    .build()
+    builder_from_env(lookup, &[(ISSUER, "sessions")])?.build()
 }
 
 #[derive(Deserialize)]

@@ -134,6 +134,17 @@ impl Response {
         }
     }
 
+    /// The `Cookie` header line a browser would send back after this response: every
+    /// `Set-Cookie` name=value pair.
+    pub fn cookie_line(&self) -> String {
+        let pairs: Vec<&str> = self
+            .headers_named("set-cookie")
+            .into_iter()
+            .map(|c| c.split(';').next().unwrap_or_default())
+            .collect();
+        format!("Cookie: {}", pairs.join("; "))
+    }
+
     /// Every value of a header (`set-cookie` comes several times).
     pub fn headers_named(&self, name: &str) -> Vec<&str> {
         self.headers
