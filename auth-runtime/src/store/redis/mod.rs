@@ -187,12 +187,14 @@ impl RedisStore {
     /// The connection, with the replica following revocations from now on.
     async fn following(&self) -> Result<ConnectionManager, StoreError> {
         let connection = self.connection().await?;
-        let keys = Keys {
-            channel: self.channel(),
-            revoked: format!("{}rev:", self.options.prefix),
-        };
-        self.replica
-            .start(self.client.clone(), connection.clone(), keys);
+        if !self.replica.is_started() {
+            let keys = Keys {
+                channel: self.channel(),
+                revoked: format!("{}rev:", self.options.prefix),
+            };
+            self.replica
+                .start(self.client.clone(), connection.clone(), keys);
+        }
         Ok(connection)
     }
 }
@@ -234,8 +236,7 @@ impl TokenStore for RedisStore {
             return Ok(false);
         }
         let mut connection = self.following().await?;
-        let local: Vec<String> = ids.iter().map(|id| id.as_str().to_owned()).collect();
-        if let Some(revoked) = self.replica.any_revoked(&local) {
+        if let Some(revoked) = self.replica.any_revoked(ids) {
             return Ok(revoked);
         }
         let keys: Vec<String> = ids.iter().map(|id| self.key("rev", id)).collect();

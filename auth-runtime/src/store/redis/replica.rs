@@ -47,7 +47,7 @@ fn now_ms() -> u64 {
 
 impl Replica {
     /// Whether any of `keys` is revoked, if the replica is current enough to say.
-    pub(super) fn any_revoked(&self, keys: &[String]) -> Option<bool> {
+    pub(super) fn any_revoked(&self, keys: &[StoreKey]) -> Option<bool> {
         let confirmed = self.confirmed_at.load(Ordering::Acquire);
         let staleness = u64::try_from(STALENESS.as_millis()).unwrap_or(u64::MAX);
         if confirmed == 0 || now_ms().saturating_sub(confirmed) > staleness {
@@ -57,7 +57,7 @@ impl Replica {
         let revoked = self.revoked.read().unwrap_or_else(|p| p.into_inner());
         Some(
             keys.iter()
-                .any(|k| revoked.get(k).is_some_and(|until| *until >= now)),
+                .any(|k| revoked.get(k.as_str()).is_some_and(|until| *until >= now)),
         )
     }
 
@@ -72,6 +72,11 @@ impl Replica {
         let now = now();
         let mut revoked = self.revoked.write().unwrap_or_else(|p| p.into_inner());
         revoked.retain(|_, until| *until >= now);
+    }
+
+    /// Whether the following task has been started.
+    pub(super) fn is_started(&self) -> bool {
+        self.started.load(Ordering::Relaxed)
     }
 
     /// Starts the task that keeps the replica current, once. It ends when the store is
