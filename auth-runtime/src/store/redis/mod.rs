@@ -129,7 +129,7 @@ local untl = tonumber(t[1]) + ttl
 redis.call('SET', KEYS[2], untl, 'EXAT', untl)
 redis.call('PUBLISH', KEYS[3], ARGV[4] .. ' ' .. untl)
 redis.call('DEL', KEYS[1])
-return {'reused'}
+return {'reused', tostring(untl)}
 "#;
 
 impl RedisStore {
@@ -288,7 +288,13 @@ impl TokenStore for RedisStore {
             [verdict, successor] if verdict == "rotated" => StoreKey::from_stored(successor)
                 .map(|successor| Rotation::Rotated { successor })
                 .ok_or_else(|| StoreError::Corrupt("a family's current token id".to_owned())),
-            [verdict] if verdict == "reused" => Ok(Rotation::Reused),
+            [verdict, until] if verdict == "reused" => {
+                // This instance knows at once; the others through the channel.
+                if let Ok(until) = until.parse() {
+                    self.replica.insert(family.as_str().to_owned(), until);
+                }
+                Ok(Rotation::Reused)
+            }
             [verdict] if verdict == "unknown" => Ok(Rotation::Unknown),
             _ => Err(StoreError::Corrupt(
                 "the rotation script's answer".to_owned(),
