@@ -232,11 +232,21 @@ async fn a_provider_down_later_keeps_the_last_keys_verifying() {
     );
 
     idp.reply(Reply::Status(500));
-    for _ in 0..3 {
-        // The keys grow stale: background refreshes fail, the old keys stay.
+    for round in 0..3 {
+        // The keys grow stale: background refreshes fail, the old keys stay. Each round
+        // sends a token never seen before, so the verified-token cache cannot answer it
+        // without a key lookup.
         pause(COOLDOWN).await;
-        let response = server.get_with_token("/me", &token(&idp, &k1, "a")).await;
+        let subject = format!("a{round}");
+        let response = server
+            .get_with_token("/me", &token(&idp, &k1, &subject))
+            .await;
         assert_eq!(response.status, 200, "{:?}", response.body);
+    }
+    // The refreshes run in a background task: give the last one a bounded moment.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while idp.jwks_fetches() < 2 && std::time::Instant::now() < deadline {
+        pause(Duration::from_millis(20)).await;
     }
     assert!(
         idp.jwks_fetches() >= 2,
