@@ -14,31 +14,32 @@ pub(crate) fn decision(
     outcome: Result<Option<&CurrentToken>, &AuthError>,
     with_subject: bool,
 ) {
-    let route = parts
-        .extensions
-        .get::<MatchedPath>()
-        .map_or("-", MatchedPath::as_str);
-    let method = parts.method.as_str();
+    // Field values are evaluated only when the event is enabled: nothing is looked up on
+    // the hot path of a service that does not log decisions.
+    let route = || {
+        parts
+            .extensions
+            .get::<MatchedPath>()
+            .map_or("-", MatchedPath::as_str)
+    };
+    let method = || parts.method.as_str();
     match outcome {
-        Ok(Some(token)) => {
-            let subject = with_subject.then(|| token.sub());
-            tracing::debug!(
-                target: "auth_runtime::decision",
-                outcome = "accepted",
-                reason = "ok",
-                route,
-                method,
-                user.id = subject,
-                kind = token.kind().as_str(),
-                "request authorized"
-            );
-        }
+        Ok(Some(token)) => tracing::debug!(
+            target: "auth_runtime::decision",
+            outcome = "accepted",
+            reason = "ok",
+            route = route(),
+            method = method(),
+            user.id = with_subject.then(|| token.sub()),
+            kind = token.kind().as_str(),
+            "request authorized"
+        ),
         Ok(None) => tracing::debug!(
             target: "auth_runtime::decision",
             outcome = "anonymous",
             reason = "no_token",
-            route,
-            method,
+            route = route(),
+            method = method(),
             "request let through without a token"
         ),
         Err(error) if error.is_server_fault() => tracing::error!(
@@ -46,8 +47,8 @@ pub(crate) fn decision(
             outcome = "refused",
             reason = error.body_code(),
             status = error.status().as_u16(),
-            route,
-            method,
+            route = route(),
+            method = method(),
             error = %error,
             "request refused by a server-side fault"
         ),
@@ -56,8 +57,8 @@ pub(crate) fn decision(
             outcome = "refused",
             reason = error.body_code(),
             status = error.status().as_u16(),
-            route,
-            method,
+            route = route(),
+            method = method(),
             error = %error,
             "request refused"
         ),

@@ -1,8 +1,8 @@
 //! The store as the manager holds it: type-erased, every call under a time budget.
 
-use std::{any::TypeId, future::Future, pin::Pin, sync::Arc, time::Duration};
+use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
 
-use super::{MemoryStore, Rotation, StoreError, StoreKey, TokenStore};
+use super::{Rotation, StoreError, StoreKey, TokenStore};
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -60,19 +60,13 @@ impl<T: TokenStore> DynTokenStore for T {
 pub(crate) struct Store {
     inner: Arc<dyn DynTokenStore>,
     budget: Duration,
-    /// Whether calls can wait on anything (a network); the in-memory store never does, so
-    /// its calls skip the timer.
-    can_wait: bool,
 }
 
 impl Store {
-    pub(crate) fn new<T: TokenStore>(store: T, budget: Duration) -> Self {
-        let local = TypeId::of::<T>() == TypeId::of::<MemoryStore>()
-            || TypeId::of::<T>() == TypeId::of::<Arc<MemoryStore>>();
+    pub(crate) fn new(store: impl TokenStore, budget: Duration) -> Self {
         Self {
             inner: Arc::new(store),
             budget,
-            can_wait: !local,
         }
     }
 
@@ -85,10 +79,8 @@ impl Store {
         &self,
         call: impl Future<Output = Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
-        if !self.can_wait {
-            return call.await;
-        }
-        // A store that answers at once (a local replica) needs no timer.
+        // A store that answers at once (the in-memory store, a local replica) needs no
+        // timer: only a call still pending after its first poll runs under the budget.
         let mut call = std::pin::pin!(call);
         let ready = std::future::poll_fn(|cx| {
             std::task::Poll::Ready(match call.as_mut().poll(cx) {
