@@ -6,6 +6,7 @@
 //!   ([`ports::parity`] is Flask_PyJWT's).
 //! - [`bench`](mod@bench): the routes the load benchmark compares side by side.
 //! - [`pages`]: what the examples' HTML pages share (the login form, escaping).
+//! - [`users`]: the users of the examples with a password login.
 //! - [`serve`](mod@serve): logging, the `BIND` address, the request log and the server
 //!   loop every binary shares.
 
@@ -14,5 +15,6 @@ pub mod pages;
 pub mod ports;
 pub mod quickstart;
 pub mod serve;
+pub mod users;
 
 pub use serve::{bind_from_env, builder_from_env, env, exit, init_logging, run_example, serve};

@@ -11,17 +11,8 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::serve::builder_from_env;
+use crate::{serve::builder_from_env, users::scope_of};
 use serde_json::{Value, json};
-
-/// The two users of the example and their authorizations (the token's `scope`).
-fn authorizations(username: &str, password: Option<&str>) -> Option<Value> {
-    match (username, password) {
-        ("alice", Some("alice-password") | None) => Some(json!({})),
-        ("root", Some("root-password") | None) => Some(json!({"admin": true})),
-        _ => None,
-    }
-}
 
 /// The manager from `AUTH_*` variables, with `AUTH_ISSUER` defaulting to `parity` and
 /// `AUTH_ALGORITHM` to HS256 (which needs `AUTH_SECRET`).
@@ -48,7 +39,7 @@ fn message(text: impl Into<String>) -> Reply {
 }
 
 async fn login(Extension(auth): Extension<AuthManager>, Json(creds): Json<Credentials>) -> Reply {
-    let Some(scope) = authorizations(&creds.username, Some(&creds.password)) else {
+    let Some(scope) = scope_of(&creds.username, Some(&creds.password)) else {
         return reply(
             StatusCode::UNAUTHORIZED,
             json!({"error": "Invalid login credentials"}),
@@ -67,7 +58,7 @@ async fn login(Extension(auth): Extension<AuthManager>, Json(creds): Json<Creden
 
 #[require_token(kind = "refresh")]
 async fn refresh(Extension(auth): Extension<AuthManager>, token: CurrentToken) -> Reply {
-    let Some(scope) = authorizations(token.sub(), None) else {
+    let Some(scope) = scope_of(token.sub(), None) else {
         return reply(StatusCode::UNAUTHORIZED, json!({"error": "Unknown user"}));
     };
     match auth.auth_token(token.sub()).scope(scope).sign() {

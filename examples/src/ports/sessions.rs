@@ -39,18 +39,10 @@ use axum::{
 use crate::{
     pages::{LoginFields, escape, login_form, redirect},
     serve::builder_from_env,
+    users::scope_of,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// The users of the example and their scope.
-fn scope_of(username: &str, password: Option<&str>) -> Option<Value> {
-    match (username, password) {
-        ("alice", Some("alice-password") | None) => Some(json!({})),
-        ("root", Some("root-password") | None) => Some(json!({"admin": true})),
-        _ => None,
-    }
-}
 
 /// The manager from `AUTH_*` variables (`AUTH_ISSUER` defaults to `sessions`; with
 /// `AUTH_REDIS_URL`, revocations and refresh families live in that Redis).
