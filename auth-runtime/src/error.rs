@@ -95,6 +95,10 @@ pub enum AuthError {
     /// The token names no entity the application knows: another table, or an id that is
     /// not found ([`Entity`](crate::Entity)). 401 `invalid_token`.
     UnknownEntity,
+    /// An opaque token or API key that the store (or the application's loader, or the
+    /// introspection endpoint) does not know, no longer knows, or that has the wrong
+    /// shape. 401 `invalid_token`.
+    UnknownCredential,
     /// No [`AuthManager`](crate::AuthManager) is installed on the router. A server fault:
     /// 500, logged at `error` with the fix.
     NotConfigured,
@@ -209,6 +213,7 @@ impl fmt::Display for AuthError {
             Self::NotFresh => f.write_str("route requires a fresh token"),
             Self::Revoked => f.write_str("token revoked"),
             Self::UnknownEntity => f.write_str("token names no known entity"),
+            Self::UnknownCredential => f.write_str("unknown opaque token or API key"),
             Self::ClaimMismatch => f.write_str("claim requirements not met"),
             Self::CrossSiteRequest => f.write_str(
                 "cross-site request with a cookie token refused (CSRF protection); trust its \

@@ -12,6 +12,7 @@
 extern crate self as auth_runtime;
 
 pub mod config;
+pub mod credential;
 mod error;
 mod manager;
 #[cfg(feature = "utoipa")]
@@ -58,7 +59,8 @@ pub use crate::{
         user::{CurrentUser, LoadUser},
     },
     token::{
-        CurrentToken, IssueError, Key, REGISTERED_CLAIMS, TokenBuilder, TokenKind, TokenLocation,
+        Credential, CurrentToken, IssueError, Key, REGISTERED_CLAIMS, TokenBuilder, TokenKind,
+        TokenLocation,
     },
 };
 pub use jsonwebtoken::Algorithm;
@@ -69,7 +71,7 @@ pub mod __private {
     #[cfg(feature = "utoipa")]
     pub use crate::openapi::AuthErrorBody;
     pub use crate::{
-        Guard, Public, RequirementSpec, TokenKind, TokenLocation,
+        Credential, Guard, Public, RequirementSpec, TokenKind, TokenLocation,
         requirement::{Entry, Expected, PathBinding, Requirement},
     };
 }

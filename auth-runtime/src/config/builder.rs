@@ -10,6 +10,7 @@ use super::{
     DEFAULT_REFRESH_MAX_AGE, DEFAULT_STORE_BUDGET,
 };
 use crate::{
+    credential::{LoadToken, TokenLoader},
     error::{AuthError, ErrorHandler},
     policy::csrf::CsrfProtection,
     store::{Store, TokenStore},
@@ -50,6 +51,8 @@ pub struct AuthManagerBuilder {
     pub(super) error_handler: Option<ErrorHandler>,
     pub(super) revocation: Option<RevocationCheck>,
     pub(super) store: Option<Store>,
+    pub(super) token_loader: Option<TokenLoader>,
+    pub(super) api_key_header: String,
     pub(super) store_budget: Duration,
     pub(super) refresh_grace: Duration,
     pub(super) fail_open: bool,
@@ -98,6 +101,8 @@ impl Default for AuthManagerBuilder {
             error_handler: None,
             revocation: None,
             store: None,
+            token_loader: None,
+            api_key_header: "x-api-key".into(),
             store_budget: DEFAULT_STORE_BUDGET,
             refresh_grace: DEFAULT_REFRESH_GRACE,
             fail_open: false,
@@ -212,6 +217,21 @@ impl AuthManagerBuilder {
     /// (`RedisStore`, feature `redis`) so a logout on one is seen by all.
     pub fn store(mut self, store: impl TokenStore) -> Self {
         self.store = Some(Store::new(store, DEFAULT_STORE_BUDGET));
+        self
+    }
+
+    /// Where opaque tokens are looked up: your own [`LoadToken`] (flask-stateless-auth's
+    /// `token_loader`) or, with feature `introspection`, an RFC 7662 introspection
+    /// client. Default: the
+    /// store, where [`login_opaque`](crate::AuthManager::login_opaque) puts them.
+    pub fn token_loader(mut self, loader: impl LoadToken) -> Self {
+        self.token_loader = Some(TokenLoader::new(loader));
+        self
+    }
+
+    /// The header that carries API keys (default `X-API-Key`).
+    pub fn api_key_header(mut self, name: impl Into<String>) -> Self {
+        self.api_key_header = name.into();
         self
     }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::{AuthManagerBuilder, ConfigError, DEFAULT_STORE_BUDGET};
 use crate::{
+    credential::TokenLoader,
     error::ErrorHandler,
     policy::csrf::{CsrfPolicy, parse_origin},
     store::{MemoryStore, Store},
@@ -77,6 +78,7 @@ impl AuthManagerBuilder {
             self.refresh_cookie_name,
             self.query_parameter,
             self.locations,
+            &self.api_key_header,
         )?;
         let trusted = self
             .trusted_origins
@@ -127,6 +129,7 @@ impl AuthManagerBuilder {
                 .store
                 .unwrap_or_else(|| Store::new(MemoryStore::new(), DEFAULT_STORE_BUDGET))
                 .with_budget(self.store_budget),
+            token_loader: self.token_loader,
             refresh_grace: self.refresh_grace,
             fail_open: self.fail_open,
             csrf: CsrfPolicy::new(self.csrf, trusted),
@@ -155,6 +158,8 @@ pub(crate) struct Settings {
     pub(crate) error_handler: Option<ErrorHandler>,
     pub(crate) revocation: Option<RevocationCheck>,
     pub(crate) store: Store,
+    /// The application's loader of opaque tokens; `None`: the store.
+    pub(crate) token_loader: Option<TokenLoader>,
     pub(crate) refresh_grace: Duration,
     /// Accept signed tokens when the store cannot answer a revocation check.
     pub(crate) fail_open: bool,

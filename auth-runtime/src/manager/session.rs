@@ -16,7 +16,7 @@ use super::AuthManager;
 use crate::{
     error::AuthError,
     store::{Rotation, StoreKey, now},
-    token::{CurrentToken, IssueError, TokenBuilder, TokenKind, new_id},
+    token::{Credential, CurrentToken, IssueError, TokenBuilder, TokenKind, new_id},
 };
 
 /// The tokens of one login or refresh: serialises as `{"auth_token", "refresh_token"}`.
@@ -137,15 +137,7 @@ impl AuthManager {
         }
         let family = new_id()?;
         let refresh_jti = new_id()?;
-        let until = now().saturating_add(self.inner.lifetimes.refresh);
-        self.store()
-            .begin_family(
-                &StoreKey::family(&family),
-                &StoreKey::token(&refresh_jti),
-                until,
-            )
-            .await
-            .map_err(AuthError::StoreUnavailable)?;
+        self.begin_family(&family, &refresh_jti).await?;
         let refresh_token = self
             .refresh_token(auth.subject())
             .family(&family)
@@ -222,16 +214,40 @@ impl AuthManager {
                 .into(),
             );
         };
-        let refresh_token = self
+        let refresh = self
             .refresh_token(presented.sub())
             .family(family)
-            .jti(successor)
-            .sign()?;
-        let auth_token = auth.family(family).sign()?;
+            .jti(successor);
+        let auth = auth.family(family);
+        // A refresh keeps the form of the login: JWTs, or opaque tokens in the store.
+        if presented.credential() == Credential::Opaque {
+            return Ok(TokenPair {
+                auth_token: self.put_opaque(auth, None).await?,
+                refresh_token: self.put_opaque(refresh, None).await?,
+            });
+        }
         Ok(TokenPair {
-            auth_token,
-            refresh_token,
+            auth_token: auth.sign()?,
+            refresh_token: refresh.sign()?,
         })
+    }
+
+    /// Starts refresh family `family` in the store, its current refresh token
+    /// `refresh_jti`; nothing is issued when the store cannot record it.
+    pub(super) async fn begin_family(
+        &self,
+        family: &str,
+        refresh_jti: &str,
+    ) -> Result<(), SessionError> {
+        let until = now().saturating_add(self.inner.lifetimes.refresh);
+        self.store()
+            .begin_family(
+                &StoreKey::family(family),
+                &StoreKey::token(refresh_jti),
+                until,
+            )
+            .await
+            .map_err(|e| AuthError::StoreUnavailable(e).into())
     }
 
     /// Ends the login `token` belongs to: revokes the token and its refresh family, so

@@ -24,6 +24,17 @@ trait DynTokenStore: Send + Sync {
         next: &'a StoreKey,
         grace: Duration,
     ) -> BoxFuture<'a, Result<Rotation, StoreError>>;
+    fn put_record<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        record: &'a str,
+        until: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn get_record<'a>(
+        &'a self,
+        key: &'a StoreKey,
+    ) -> BoxFuture<'a, Result<Option<String>, StoreError>>;
+    fn remove_record<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<bool, StoreError>>;
 }
 
 impl<T: TokenStore> DynTokenStore for T {
@@ -52,6 +63,26 @@ impl<T: TokenStore> DynTokenStore for T {
         grace: Duration,
     ) -> BoxFuture<'a, Result<Rotation, StoreError>> {
         Box::pin(TokenStore::rotate(self, family, presented, next, grace))
+    }
+
+    fn put_record<'a>(
+        &'a self,
+        key: &'a StoreKey,
+        record: &'a str,
+        until: u64,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(TokenStore::put_record(self, key, record, until))
+    }
+
+    fn get_record<'a>(
+        &'a self,
+        key: &'a StoreKey,
+    ) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+        Box::pin(TokenStore::get_record(self, key))
+    }
+
+    fn remove_record<'a>(&'a self, key: &'a StoreKey) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(TokenStore::remove_record(self, key))
     }
 }
 
@@ -124,5 +155,23 @@ impl Store {
     ) -> Result<Rotation, StoreError> {
         self.bounded(self.inner.rotate(family, presented, next, grace))
             .await
+    }
+
+    pub(crate) async fn put_record(
+        &self,
+        key: &StoreKey,
+        record: &str,
+        until: u64,
+    ) -> Result<(), StoreError> {
+        self.bounded(self.inner.put_record(key, record, until))
+            .await
+    }
+
+    pub(crate) async fn get_record(&self, key: &StoreKey) -> Result<Option<String>, StoreError> {
+        self.bounded(self.inner.get_record(key)).await
+    }
+
+    pub(crate) async fn remove_record(&self, key: &StoreKey) -> Result<bool, StoreError> {
+        self.bounded(self.inner.remove_record(key)).await
     }
 }

@@ -8,7 +8,8 @@ use aws_lc_rs::digest::{SHA256, digest};
 const MAX_PLAIN: usize = 64;
 
 /// An id as a [`TokenStore`](super::TokenStore) keeps it: `t.<jti>` for a token,
-/// `f.<id>` for a refresh family.
+/// `f.<id>` for a refresh family, `o.<sha-256>` for an opaque token's record, `k.<id>`
+/// for an API key's record.
 ///
 /// Ids of the base64url alphabet up to 64 characters (every id this library issues) are
 /// kept as they are; any other text becomes the hex SHA-256 of it (`t#…`, `f#…`), so a
@@ -27,6 +28,17 @@ impl StoreKey {
         Self::new('f', id)
     }
 
+    /// The key of an opaque token's record, from the token's SHA-256 digest: the token
+    /// itself is never key material.
+    pub fn opaque_token(digest: &[u8; 32]) -> Self {
+        Self(format!("o.{}", hex(digest)))
+    }
+
+    /// The key of an API key's record, from the key's public id.
+    pub fn api_key(id: &str) -> Self {
+        Self::new('k', id)
+    }
+
     fn new(kind: char, id: &str) -> Self {
         let plain = !id.is_empty()
             && id.len() <= MAX_PLAIN
@@ -37,12 +49,11 @@ impl StoreKey {
             Self(format!("{kind}.{id}"))
         } else {
             let hash = digest(&SHA256, id.as_bytes());
-            let hex: String = hash.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-            Self(format!("{kind}#{hex}"))
+            Self(format!("{kind}#{}", hex(hash.as_ref())))
         }
     }
 
-    /// The key as text: `[tf][.#]` then base64url or hex characters only.
+    /// The key as text: `[tfok][.#]` then base64url or hex characters only.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -59,7 +70,7 @@ impl StoreKey {
         let kind = chars.next()?;
         let sep = chars.next()?;
         let rest = chars.as_str();
-        let ok = matches!(kind, 't' | 'f')
+        let ok = matches!(kind, 't' | 'f' | 'o' | 'k')
             && match sep {
                 '.' => {
                     !rest.is_empty()
@@ -73,6 +84,14 @@ impl StoreKey {
             };
         ok.then(|| Self(text.to_owned()))
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 impl fmt::Debug for StoreKey {

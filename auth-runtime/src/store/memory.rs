@@ -28,6 +28,7 @@ pub struct MemoryStore {
 struct State {
     revoked: HashMap<StoreKey, u64>,
     families: HashMap<StoreKey, Family>,
+    records: HashMap<StoreKey, (String, u64)>,
     purged_at: u64,
 }
 
@@ -62,7 +63,7 @@ impl MemoryStore {
     /// How many entries the store holds now (expired ones included until purged).
     pub fn len(&self) -> usize {
         let state = self.lock();
-        state.revoked.len() + state.families.len()
+        state.len()
     }
 
     /// Whether the store holds nothing.
@@ -78,21 +79,26 @@ impl MemoryStore {
 }
 
 impl State {
+    fn len(&self) -> usize {
+        self.revoked.len() + self.families.len() + self.records.len()
+    }
+
     /// Drops what has expired, at most once a second, and always when `full` says so.
     fn purge(&mut self, now: u64, full: bool) {
         if full || now > self.purged_at {
             self.revoked.retain(|_, until| *until >= now);
             self.families.retain(|_, f| f.until >= now);
+            self.records.retain(|_, (_, until)| *until >= now);
             self.purged_at = now;
         }
     }
 
     fn make_room(&mut self, capacity: usize, now: u64) -> Result<(), StoreError> {
         self.purge(now, false);
-        if self.revoked.len() + self.families.len() >= capacity {
+        if self.len() >= capacity {
             self.purge(now, true);
         }
-        if self.revoked.len() + self.families.len() >= capacity {
+        if self.len() >= capacity {
             return Err(StoreError::Full);
         }
         Ok(())
@@ -186,5 +192,34 @@ impl TokenStore for MemoryStore {
         state.families.remove(family);
         state.revoked.insert(family.clone(), until);
         Ok(Rotation::Reused)
+    }
+
+    async fn put_record(&self, key: &StoreKey, record: &str, until: u64) -> Result<(), StoreError> {
+        let now = now();
+        if until < now {
+            return Ok(());
+        }
+        let mut state = self.lock();
+        if !state.records.contains_key(key) {
+            state.make_room(self.capacity, now)?;
+        }
+        state
+            .records
+            .insert(key.clone(), (record.to_owned(), until));
+        Ok(())
+    }
+
+    async fn get_record(&self, key: &StoreKey) -> Result<Option<String>, StoreError> {
+        let now = now();
+        let state = self.lock();
+        Ok(state
+            .records
+            .get(key)
+            .filter(|(_, until)| *until >= now)
+            .map(|(record, _)| record.clone()))
+    }
+
+    async fn remove_record(&self, key: &StoreKey) -> Result<bool, StoreError> {
+        Ok(self.lock().records.remove(key).is_some())
     }
 }

@@ -1,6 +1,6 @@
-//! Token state shared by every instance: revocation (logout) and refresh-token families
-//! with rotation and reuse detection (RFC 9700 §4.14), behind one async trait,
-//! [`TokenStore`].
+//! Token state shared by every instance: revocation (logout), refresh-token families
+//! with rotation and reuse detection (RFC 9700 §4.14), and the records of opaque tokens
+//! and API keys, behind one async trait, [`TokenStore`].
 //!
 //! Two implementations ship: [`MemoryStore`] (the default: one process, nothing to
 //! install, bounded) and `RedisStore` (feature `redis`: every instance sharing one Redis).
@@ -43,6 +43,10 @@ pub enum StoreError {
     Full,
     /// A record in the store could not be read back.
     Corrupt(String),
+    /// A remote service that vouches for credentials (an RFC 7662 introspection
+    /// endpoint) failed, refused this service's own credentials or answered out of
+    /// protocol.
+    Upstream(String),
 }
 
 impl fmt::Display for StoreError {
@@ -54,6 +58,7 @@ impl fmt::Display for StoreError {
                 "the token store is full of unexpired revocations and cannot record another",
             ),
             Self::Corrupt(why) => write!(f, "the token store holds an unreadable record: {why}"),
+            Self::Upstream(why) => write!(f, "the credential service is unavailable: {why}"),
         }
     }
 }
@@ -122,6 +127,41 @@ pub trait TokenStore: Send + Sync + 'static {
         next: &StoreKey,
         grace: Duration,
     ) -> impl Future<Output = Result<Rotation, StoreError>> + Send;
+
+    /// Keeps `record` (JSON text) under `key` until `until`, replacing what was there.
+    fn put_record(
+        &self,
+        key: &StoreKey,
+        record: &str,
+        until: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let _ = (key, record, until);
+        std::future::ready(Err(StoreError::Unavailable(
+            "this store keeps no records".to_owned(),
+        )))
+    }
+
+    /// The record under `key`, if one is there and its time has not passed.
+    fn get_record(
+        &self,
+        key: &StoreKey,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send {
+        let _ = key;
+        std::future::ready(Err(StoreError::Unavailable(
+            "this store keeps no records".to_owned(),
+        )))
+    }
+
+    /// Removes the record under `key`; whether there was one.
+    fn remove_record(
+        &self,
+        key: &StoreKey,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        let _ = key;
+        std::future::ready(Err(StoreError::Unavailable(
+            "this store keeps no records".to_owned(),
+        )))
+    }
 }
 
 /// Seconds since the Unix epoch, as tokens count time.
@@ -164,5 +204,28 @@ impl<T: TokenStore> TokenStore for std::sync::Arc<T> {
         grace: Duration,
     ) -> impl Future<Output = Result<Rotation, StoreError>> + Send {
         T::rotate(self, family, presented, next, grace)
+    }
+
+    fn put_record(
+        &self,
+        key: &StoreKey,
+        record: &str,
+        until: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        T::put_record(self, key, record, until)
+    }
+
+    fn get_record(
+        &self,
+        key: &StoreKey,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send {
+        T::get_record(self, key)
+    }
+
+    fn remove_record(
+        &self,
+        key: &StoreKey,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        T::remove_record(self, key)
     }
 }

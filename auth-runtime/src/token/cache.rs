@@ -226,7 +226,8 @@ mod tests {
             claims: Map::new(),
             expires_at,
             issued_at: 0,
-            algorithm: Algorithm::HS256,
+            credential: crate::token::Credential::Jwt,
+            algorithm: Some(Algorithm::HS256),
             kid: None,
         })
     }

@@ -4,6 +4,8 @@
 use std::{fmt, sync::Arc};
 
 use jsonwebtoken::Algorithm;
+
+use super::Credential;
 use serde::{
     Deserialize, Deserializer,
     de::{self, MapAccess, SeqAccess, Visitor},
@@ -81,7 +83,8 @@ pub(crate) struct Verified {
     pub(crate) claims: Map<String, Value>,
     pub(crate) expires_at: u64,
     pub(crate) issued_at: u64,
-    pub(crate) algorithm: Algorithm,
+    pub(crate) credential: Credential,
+    pub(crate) algorithm: Option<Algorithm>,
     pub(crate) kid: Option<String>,
 }
 
@@ -137,8 +140,8 @@ impl CurrentToken {
         self.0.claims.get("fresh") == Some(&Value::Bool(true))
     }
 
-    /// The token as it arrived (Flask_PyJWT's `signed`). Treat it as a secret: never log
-    /// it.
+    /// The token as it arrived (Flask_PyJWT's `signed`; the opaque token or the API key
+    /// for those credentials). Treat it as a secret: never log it.
     pub fn signed_token(&self) -> &str {
         &self.0.signed
     }
@@ -153,8 +156,13 @@ impl CurrentToken {
         self.0.issued_at
     }
 
-    /// The algorithm that verified the token.
-    pub fn algorithm(&self) -> Algorithm {
+    /// What the request presented: a JWT, an opaque token or an API key.
+    pub fn credential(&self) -> Credential {
+        self.0.credential
+    }
+
+    /// The algorithm that verified the token: `None` for a credential that is not a JWT.
+    pub fn algorithm(&self) -> Option<Algorithm> {
         self.0.algorithm
     }
 
@@ -167,6 +175,7 @@ impl CurrentToken {
 impl fmt::Debug for CurrentToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CurrentToken")
+            .field("credential", &self.credential())
             .field("kind", &self.kind())
             .field("sub", &self.sub())
             .field("jti", &self.jti())

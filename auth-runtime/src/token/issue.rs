@@ -257,7 +257,7 @@ impl<'a> TokenBuilder<'a> {
     }
 
     /// The claims, every rule of issuing applied.
-    fn claims_map(self) -> Result<Map<String, Value>, IssueError> {
+    pub(crate) fn claims_map(self) -> Result<Map<String, Value>, IssueError> {
         let issuer = self.issuer;
         if self.subject.is_empty() {
             return Err(IssueError::EmptySubject);

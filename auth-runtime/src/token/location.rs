@@ -47,6 +47,7 @@ pub(crate) struct TokenSources {
     refresh_cookie_name: String,
     query_parameter: String,
     default_locations: Vec<TokenLocation>,
+    api_key_header: HeaderName,
 }
 
 impl TokenSources {
@@ -58,6 +59,7 @@ impl TokenSources {
         refresh_cookie_name: String,
         query_parameter: String,
         default_locations: Vec<TokenLocation>,
+        api_key_header: &str,
     ) -> Result<Self, ConfigError> {
         if default_locations.is_empty() {
             return Err(ConfigError::invalid(
@@ -67,6 +69,14 @@ impl TokenSources {
         }
         let header_name = HeaderName::try_from(header_name)
             .map_err(|_| ConfigError::invalid("header_name", "not a valid HTTP header name"))?;
+        let api_key_header = HeaderName::try_from(api_key_header)
+            .map_err(|_| ConfigError::invalid("api_key_header", "not a valid HTTP header name"))?;
+        if api_key_header == header_name {
+            return Err(ConfigError::invalid(
+                "api_key_header",
+                "must differ from `header_name`: API keys travel in a header of their own",
+            ));
+        }
         if scheme.is_empty() || !scheme.bytes().all(is_tchar) {
             return Err(ConfigError::invalid(
                 "scheme",
@@ -98,7 +108,29 @@ impl TokenSources {
             refresh_cookie_name,
             query_parameter,
             default_locations,
+            api_key_header,
         })
+    }
+
+    /// The API key the request carries in its header (`X-API-Key` by default), `None`
+    /// when it carries none; two such headers are 400.
+    pub(crate) fn api_key<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
+        let mut values = headers.get_all(&self.api_key_header).iter();
+        let Some(value) = values.next() else {
+            return Ok(None);
+        };
+        if values.next().is_some() {
+            return Err(AuthError::MultipleTokens);
+        }
+        value
+            .to_str()
+            .map(Some)
+            .map_err(|_| AuthError::UnknownCredential)
+    }
+
+    /// The header API keys travel in.
+    pub(crate) fn api_key_header(&self) -> &HeaderName {
+        &self.api_key_header
     }
 
     /// The name of the cookie that carries tokens of `kind`.
@@ -288,6 +320,7 @@ mod tests {
             refresh_cookie_name: "refresh_token".into(),
             query_parameter: "access_token".into(),
             default_locations: default.to_vec(),
+            api_key_header: HeaderName::from_static("x-api-key"),
         }
     }
 

@@ -11,6 +11,7 @@
 mod cache;
 mod claims;
 pub(crate) mod cookie;
+mod credential;
 mod der;
 mod issue;
 pub(crate) mod jwks;
@@ -20,18 +21,19 @@ mod location;
 mod trust;
 mod verify;
 
-pub(crate) use self::{
-    claims::Lifetimes,
-    issue::{Issuer, new_id},
-    location::TokenSources,
-    trust::Trust,
-    verify::{Policy, Validator},
-};
 pub use self::{
     claims::{CurrentToken, TokenKind},
+    credential::Credential,
     issue::{IssueError, REGISTERED_CLAIMS, TokenBuilder},
     keys::Key,
     location::TokenLocation,
     trust::TokenKindRule,
     verify::RevocationCheck,
+};
+pub(crate) use self::{
+    claims::{Lifetimes, Verified},
+    issue::{Issuer, new_id},
+    location::TokenSources,
+    trust::Trust,
+    verify::{Policy, Validator},
 };

@@ -172,7 +172,8 @@ impl Validator {
             expires_at: checked.expires_at,
             issued_at: checked.issued_at,
             claims,
-            algorithm: verifier.algorithm,
+            credential: crate::token::Credential::Jwt,
+            algorithm: Some(verifier.algorithm),
             kid: verifier.kid.clone(),
         }))
     }

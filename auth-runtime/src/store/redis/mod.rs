@@ -301,4 +301,36 @@ impl TokenStore for RedisStore {
             )),
         }
     }
+
+    async fn put_record(&self, key: &StoreKey, record: &str, until: u64) -> Result<(), StoreError> {
+        if until < super::now() {
+            return Ok(());
+        }
+        let mut connection = self.connection().await?;
+        redis::cmd("SET")
+            .arg(self.key("rec", key))
+            .arg(record)
+            .arg("EXAT")
+            .arg(until.max(1))
+            .query_async::<()>(&mut connection)
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn get_record(&self, key: &StoreKey) -> Result<Option<String>, StoreError> {
+        let mut connection = self.connection().await?;
+        connection
+            .get(self.key("rec", key))
+            .await
+            .map_err(unavailable)
+    }
+
+    async fn remove_record(&self, key: &StoreKey) -> Result<bool, StoreError> {
+        let mut connection = self.connection().await?;
+        let removed: u64 = connection
+            .del(self.key("rec", key))
+            .await
+            .map_err(unavailable)?;
+        Ok(removed > 0)
+    }
 }
