@@ -18,7 +18,7 @@ use syn::{ext::IdentExt, parse_quote, spanned::Spanned};
 use crate::{
     ctxt::Ctxt,
     handler::{Target, check_handler, is_require_token, parse_target},
-    model::{Entry, Kind, Location, Spec, Value},
+    model::{Credential, Entry, Kind, Location, Spec, Value},
     parse::parse_args,
     validate::validate,
 };
@@ -171,6 +171,14 @@ fn requirement(spec: &Spec, private: &TokenStream) -> TokenStream {
             Location::Query => quote!(#private::TokenLocation::Query),
         });
         calls.extend(quote!(.locations(&[#(#locations),*])));
+    }
+    if !spec.credentials.is_empty() {
+        let credentials = spec.credentials.iter().map(|c| match c {
+            Credential::Jwt => quote!(#private::Credential::Jwt),
+            Credential::Opaque => quote!(#private::Credential::Opaque),
+            Credential::ApiKey => quote!(#private::Credential::ApiKey),
+        });
+        calls.extend(quote!(.credentials(&[#(#credentials),*])));
     }
     if !spec.bindings.is_empty() {
         let bindings = spec.bindings.iter().map(|b| {

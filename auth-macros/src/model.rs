@@ -11,6 +11,12 @@ pub(crate) struct Spec {
     pub(crate) fresh: Option<Span>,
     pub(crate) optional: Option<Span>,
     pub(crate) locations: Vec<Location>,
+    /// Where `location = ...` was written, if it was.
+    pub(crate) location_span: Option<Span>,
+    /// `credential = ...`: what the route accepts; empty means a JWT.
+    pub(crate) credentials: Vec<Credential>,
+    /// Where `credential = ...` was written, if it was.
+    pub(crate) credential_span: Option<Span>,
     pub(crate) bindings: Vec<Binding>,
     pub(crate) claims: Vec<Entry>,
     pub(crate) scope: Vec<Entry>,
@@ -32,6 +38,9 @@ impl Default for Spec {
             fresh: None,
             optional: None,
             locations: Vec::new(),
+            location_span: None,
+            credentials: Vec::new(),
+            credential_span: None,
             bindings: Vec::new(),
             claims: Vec::new(),
             scope: Vec::new(),
@@ -55,6 +64,13 @@ pub(crate) enum Location {
     Header,
     Cookie,
     Query,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Credential {
+    Jwt,
+    Opaque,
+    ApiKey,
 }
 
 /// `claim = "param"`.

@@ -17,7 +17,7 @@
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::model::{Location, Spec};
+use crate::model::{Credential, Location, Spec};
 
 /// Rewrites the `#[utoipa::path(...)]` among `attrs`, if there is one.
 pub(crate) fn document(spec: &Spec, attrs: &mut [syn::Attribute], private: &TokenStream) {
@@ -109,7 +109,9 @@ fn refusals(spec: &Spec, private: &TokenStream) -> Vec<(u16, TokenStream)> {
             quote!((status = 403, description = "the token does not meet this route's requirement, or a cross-site request carried a cookie token", body = #body)),
         ));
     }
-    if spec.locations.len() > 1 {
+    let api_key_beside_bearer = spec.credentials.contains(&Credential::ApiKey)
+        && spec.credentials.iter().any(|c| *c != Credential::ApiKey);
+    if spec.locations.len() > 1 || api_key_beside_bearer {
         out.push((
             400,
             quote!((status = 400, description = "more than one credential in the request", body = #body)),
@@ -133,13 +135,20 @@ fn security(spec: &Spec) -> TokenStream {
     if spec.optional.is_some() {
         requirements.push(quote!(()));
     }
-    for location in locations {
+    let accepts = |c: Credential| {
+        spec.credentials.contains(&c) || (spec.credentials.is_empty() && c == Credential::Jwt)
+    };
+    let bearer = accepts(Credential::Jwt) || accepts(Credential::Opaque);
+    for location in locations.into_iter().filter(|_| bearer) {
         let scheme = match location {
             Location::Header => "bearer",
             Location::Cookie => "cookie",
             Location::Query => "query",
         };
         requirements.push(quote!((#scheme = [#(#scopes),*])));
+    }
+    if accepts(Credential::ApiKey) {
+        requirements.push(quote!(("api_key" = [#(#scopes),*])));
     }
     quote!(security(#(#requirements),*))
 }

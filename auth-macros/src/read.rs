@@ -5,17 +5,34 @@
 use crate::{
     ctxt::Ctxt,
     entries::{Group, check_requirement_key, read_entries, read_scope},
-    model::{Binding, Kind, Location, Spec},
+    model::{Binding, Credential, Kind, Location, Spec},
     suggest::{did_you_mean, hint, list, quote_str},
     syntax::{Item, Key, RawValue, item_span},
 };
 
 /// The options of the attribute; any other `name = "param"` is a path binding.
 pub(crate) const OPTIONS: &[&str] = &[
-    "kind", "fresh", "optional", "location", "claims", "scope", "override", "crate",
+    "kind",
+    "fresh",
+    "optional",
+    "location",
+    "credential",
+    "claims",
+    "scope",
+    "override",
+    "crate",
 ];
 const KINDS: &[&str] = &["auth", "refresh"];
-const LOCATIONS: &[&str] = &["header", "cookie", "query"];
+const LOCATIONS: &[(&str, Location)] = &[
+    ("header", Location::Header),
+    ("cookie", Location::Cookie),
+    ("query", Location::Query),
+];
+const CREDENTIALS: &[(&str, Credential)] = &[
+    ("jwt", Credential::Jwt),
+    ("opaque", Credential::Opaque),
+    ("api_key", Credential::ApiKey),
+];
 /// Claims routes commonly bind to a path parameter; a key one typo away is refused.
 const BOUND_CLAIMS: &[&str] = &["sub"];
 /// Claims the library sets and checks itself; a route cannot require them.
@@ -50,7 +67,14 @@ pub(crate) fn read_top_level(items: Vec<Item>, spec: &mut Spec, cx: &mut Ctxt) {
             ("kind", Item::Assign(k, value)) => read_kind(k, value, spec, cx),
             ("fresh", Item::Flag(k)) => spec.fresh = Some(k.span),
             ("optional", Item::Flag(k)) => spec.optional = Some(k.span),
-            ("location", Item::Assign(_, value)) => read_locations(value, spec, cx),
+            ("location", Item::Assign(k, value)) => {
+                spec.location_span = Some(k.span);
+                spec.locations = read_list(value, "location", "token location", LOCATIONS, cx);
+            }
+            ("credential", Item::Assign(k, value)) => {
+                spec.credential_span = Some(k.span);
+                spec.credentials = read_list(value, "credential", "credential", CREDENTIALS, cx);
+            }
             ("claims", Item::Group(k, items)) => {
                 spec.claims = read_entries(&k, items, Group::Claims, cx);
             }
@@ -64,10 +88,11 @@ pub(crate) fn read_top_level(items: Vec<Item>, spec: &mut Spec, cx: &mut Ctxt) {
                 item_span(&item),
                 format!("`{option}` takes no value: write `{option}`"),
             ),
-            (option @ ("kind" | "location" | "crate"), item) => {
+            (option @ ("kind" | "location" | "credential" | "crate"), item) => {
                 let example = match option {
                     "kind" => "kind = \"refresh\"",
                     "location" => "location = \"cookie\"",
+                    "credential" => "credential = \"api_key\"",
                     _ => "crate = \"my_auth\"",
                 };
                 cx.error(item_span(&item), format!("expected `{example}`"));
@@ -120,51 +145,69 @@ fn read_kind(key: Key, value: RawValue, spec: &mut Spec, cx: &mut Ctxt) {
     }
 }
 
-fn read_locations(value: RawValue, spec: &mut Spec, cx: &mut Ctxt) {
+/// `option = "name"` or `option = ["name", ...]`: each name one of `allowed`, none
+/// twice.
+fn read_list<T: Copy + PartialEq>(
+    value: RawValue,
+    option: &str,
+    what: &str,
+    allowed: &[(&str, T)],
+    cx: &mut Ctxt,
+) -> Vec<T> {
+    let names: Vec<&str> = allowed.iter().map(|(name, _)| *name).collect();
+    let expected = list_or(&names);
     let values = match value {
         RawValue::Array(values, span) => {
             if values.is_empty() {
-                cx.error(span, "empty `location` list; name at least one of `\"header\"`, `\"cookie\"`, `\"query\"`");
+                cx.error(
+                    span,
+                    format!("empty `{option}` list; name at least one of {expected}"),
+                );
             }
             values
         }
         single => vec![single],
     };
+    let mut read = Vec::new();
     for value in values {
         let RawValue::Str(lit) = value else {
             cx.error(
                 value.span(),
-                "expected a string literal: `\"header\"`, `\"cookie\"` or `\"query\"`",
+                format!("expected a string literal: {expected}"),
             );
             continue;
         };
-        let location = match lit.value().as_str() {
-            "header" => Location::Header,
-            "cookie" => Location::Cookie,
-            "query" => Location::Query,
-            other => {
-                cx.error(
-                    lit.span(),
-                    format!(
-                        "unknown token location `{}`; expected `\"header\"`, `\"cookie\"` or `\"query\"`{}",
-                        quote_str(other),
-                        hint(other, LOCATIONS, true)
-                    ),
-                );
-                continue;
-            }
-        };
-        if spec.locations.contains(&location) {
+        let text = lit.value();
+        let Some((_, item)) = allowed.iter().find(|(name, _)| *name == text) else {
             cx.error(
                 lit.span(),
                 format!(
-                    "location `{}` listed more than once",
-                    quote_str(&lit.value())
+                    "unknown {what} `{}`; expected {expected}{}",
+                    quote_str(&text),
+                    hint(&text, &names, true)
                 ),
             );
+            continue;
+        };
+        if read.contains(item) {
+            cx.error(
+                lit.span(),
+                format!("{option} `{}` listed more than once", quote_str(&text)),
+            );
         } else {
-            spec.locations.push(location);
+            read.push(*item);
         }
+    }
+    read
+}
+
+/// `"a"`, `"b"` or `"c"`.
+fn list_or(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`\"{n}\"`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 

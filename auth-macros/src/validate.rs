@@ -3,10 +3,11 @@
 
 use crate::{
     ctxt::Ctxt,
-    model::{Kind, Spec},
+    model::{Credential, Kind, Spec},
 };
 
 pub(crate) fn validate(spec: &Spec, cx: &mut Ctxt) {
+    validate_credentials(spec, cx);
     if spec.kind == Kind::Refresh {
         if let Some(span) = spec.scope_span {
             cx.error(
@@ -47,6 +48,38 @@ pub(crate) fn validate(spec: &Spec, cx: &mut Ctxt) {
     }
 }
 
+/// Options that an API key can never meet: it is always an auth credential, never
+/// fresh, and travels in a header of its own.
+fn validate_credentials(spec: &Spec, cx: &mut Ctxt) {
+    if !spec.credentials.contains(&Credential::ApiKey) {
+        return;
+    }
+    if spec.kind == Kind::Refresh {
+        if let Some(span) = spec.kind_span {
+            cx.error(
+                span,
+                "`kind = \"refresh\"` cannot apply to `credential = \"api_key\"`: an API key is \
+                 never a refresh token",
+            );
+        }
+    }
+    if let Some(span) = spec.fresh {
+        cx.error(
+            span,
+            "`fresh` cannot apply to `credential = \"api_key\"`: an API key is never minted at a \
+             login",
+        );
+    }
+    let only_api_keys = spec.credentials == [Credential::ApiKey];
+    if let (true, Some(span)) = (only_api_keys, spec.location_span) {
+        cx.error(
+            span,
+            "`location` cannot apply to `credential = \"api_key\"`: API keys travel in their own \
+             header (`X-API-Key` unless the manager names another)",
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proc_macro2::TokenStream;
@@ -83,6 +116,29 @@ mod tests {
         );
         assert!(errors(quote!(scope("a"), override(admin = true))).is_empty());
         assert!(errors(quote!(claims(a = 1), override(admin = true))).is_empty());
+    }
+
+    #[test]
+    fn api_keys_are_never_refresh_tokens_fresh_or_elsewhere() {
+        let e = errors(quote!(
+            credential = "api_key",
+            kind = "refresh",
+            location = "cookie"
+        ));
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(
+            errors(quote!(credential = ["api_key", "jwt"], fresh)).len(),
+            1
+        );
+        assert!(errors(quote!(credential = ["api_key", "jwt"], location = "cookie")).is_empty());
+        assert!(
+            errors(quote!(
+                credential = "opaque",
+                kind = "refresh",
+                location = "cookie"
+            ))
+            .is_empty()
+        );
     }
 
     #[test]

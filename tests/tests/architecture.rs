@@ -10,16 +10,38 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("token", &["error", "config"]),
     ("store", &["token", "config"]),
     ("policy", &["token", "error"]),
-    ("config", &["token", "store", "policy", "error"]),
-    ("manager", &["config", "store", "policy", "token", "error"]),
+    ("credential", &["token", "store", "error", "config"]),
+    (
+        "config",
+        &["token", "store", "policy", "credential", "error"],
+    ),
+    (
+        "manager",
+        &["config", "store", "policy", "credential", "token", "error"],
+    ),
     (
         "request",
-        &["manager", "policy", "config", "store", "token", "error"],
+        &[
+            "manager",
+            "policy",
+            "config",
+            "credential",
+            "store",
+            "token",
+            "error",
+        ],
     ),
     (
         "testing",
         &[
-            "request", "manager", "policy", "config", "store", "token", "error",
+            "request",
+            "manager",
+            "policy",
+            "config",
+            "credential",
+            "store",
+            "token",
+            "error",
         ],
     ),
 ];

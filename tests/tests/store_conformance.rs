@@ -173,6 +173,50 @@ async fn race(store: &Arc<impl TokenStore>, family: &StoreKey, grace: Duration) 
     results
 }
 
+async fn records_are_kept_until_their_time_and_removed(store: Arc<impl TokenStore>) {
+    let digest = [7u8; 32];
+    let opaque = StoreKey::opaque_token(&digest);
+    let api_key = StoreKey::api_key("AbCdEfGhIjKlMnOp");
+    assert_eq!(store.get_record(&opaque).await.unwrap(), None);
+    store
+        .put_record(&opaque, r#"{"sub":"1"}"#, now() + 600)
+        .await
+        .unwrap();
+    store
+        .put_record(&api_key, r#"{"sub":"bot"}"#, now() + 600)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_record(&opaque).await.unwrap().as_deref(),
+        Some(r#"{"sub":"1"}"#)
+    );
+    // A record replaces what was there; kinds of key never collide.
+    store
+        .put_record(&opaque, r#"{"sub":"2"}"#, now() + 600)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_record(&opaque).await.unwrap().as_deref(),
+        Some(r#"{"sub":"2"}"#)
+    );
+    assert_eq!(
+        store
+            .get_record(&StoreKey::token("AbCdEfGhIjKlMnOp"))
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(store.remove_record(&api_key).await.unwrap());
+    assert!(!store.remove_record(&api_key).await.unwrap());
+    assert_eq!(store.get_record(&api_key).await.unwrap(), None);
+    // A record whose time has passed is gone.
+    let short = StoreKey::opaque_token(&[8u8; 32]);
+    store.put_record(&short, "{}", now() + 1).await.unwrap();
+    assert!(store.get_record(&short).await.unwrap().is_some());
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(store.get_record(&short).await.unwrap(), None);
+}
+
 macro_rules! conformance {
     ($store:ident, $make:expr) => {
         mod $store {
@@ -200,6 +244,14 @@ macro_rules! conformance {
                     return;
                 };
                 super::without_grace_a_spent_token_is_a_reuse(store).await;
+            }
+
+            #[tokio::test]
+            async fn records_are_kept_until_their_time_and_removed() {
+                let Some((store, _server)) = $make else {
+                    return;
+                };
+                super::records_are_kept_until_their_time_and_removed(store).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

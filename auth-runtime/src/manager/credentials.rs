@@ -14,6 +14,10 @@ use crate::{
     token::{Credential, CurrentToken, IssueError, TokenBuilder, TokenKind, new_id},
 };
 
+/// The claim of an opaque refresh token's record that names the auth token issued
+/// beside it.
+const PAIRED_AUTH_CLAIM: &str = "paired_auth_jti";
+
 impl AuthManager {
     /// Checks an opaque token a route of `kind` received: looked up by its digest in the
     /// store (or by the [`token_loader`](crate::AuthManagerBuilder::token_loader)), then
@@ -134,7 +138,9 @@ impl AuthManager {
     /// [`login`](Self::login) with opaque tokens: a new refresh family, and two random
     /// 256-bit tokens whose records (the claims `auth` describes) the store keeps under
     /// their digests. [`refresh`](Self::refresh) and [`logout`](Self::logout) take the
-    /// [`CurrentToken`] of an opaque token as they take a JWT's.
+    /// [`CurrentToken`] of an opaque token as they take a JWT's; a refresh of an opaque
+    /// pair also revokes the auth token of the pair it spends, so the old pair is
+    /// refused from then on.
     ///
     /// ```
     /// # use auth_runtime::{Algorithm, AuthManager, Key, TokenKind};
@@ -192,15 +198,51 @@ impl AuthManager {
             .refresh_token(auth.subject())
             .family(&family)
             .jti(&refresh_jti);
-        let auth = auth.fresh().family(&family);
         let (auth_text, refresh_text) = match given {
             Some((a, r)) => (Some(a), Some(r)),
             None => (None, None),
         };
+        self.put_opaque_pair(
+            auth.fresh().family(&family),
+            refresh,
+            auth_text,
+            refresh_text,
+        )
+        .await
+    }
+
+    /// Keeps an opaque pair: the refresh token's record names the auth token issued
+    /// beside it ([`PAIRED_AUTH_CLAIM`]), so that spending the refresh token retires it.
+    pub(super) async fn put_opaque_pair(
+        &self,
+        auth: TokenBuilder<'_>,
+        refresh: TokenBuilder<'_>,
+        auth_text: Option<&str>,
+        refresh_text: Option<&str>,
+    ) -> Result<TokenPair, SessionError> {
+        let auth_jti = new_id()?;
+        let refresh = refresh.claim(PAIRED_AUTH_CLAIM, &auth_jti);
         Ok(TokenPair {
-            auth_token: self.put_opaque(auth, auth_text).await?,
+            auth_token: self.put_opaque(auth.jti(&auth_jti), auth_text).await?,
             refresh_token: self.put_opaque(refresh, refresh_text).await?,
         })
+    }
+
+    /// After an opaque refresh token was spent: revokes the auth token issued beside it,
+    /// so the whole old pair is refused (a database row of flask-stateless-auth holds
+    /// both, and a refresh replaces the row).
+    pub(super) async fn retire_paired_auth(
+        &self,
+        spent: &CurrentToken,
+    ) -> Result<(), SessionError> {
+        let Some(jti) = spent.claim(PAIRED_AUTH_CLAIM).and_then(|v| v.as_str()) else {
+            return Ok(());
+        };
+        let until = now().saturating_add(self.inner.lifetimes.auth);
+        self.store()
+            .revoke(&StoreKey::token(jti), until)
+            .await
+            .map_err(|e| AuthError::StoreUnavailable(e).into())
     }
 
     /// Keeps the record `token` describes under the digest of `text` (a new random

@@ -221,10 +221,8 @@ impl AuthManager {
         let auth = auth.family(family);
         // A refresh keeps the form of the login: JWTs, or opaque tokens in the store.
         if presented.credential() == Credential::Opaque {
-            return Ok(TokenPair {
-                auth_token: self.put_opaque(auth, None).await?,
-                refresh_token: self.put_opaque(refresh, None).await?,
-            });
+            self.retire_paired_auth(presented).await?;
+            return self.put_opaque_pair(auth, refresh, None, None).await;
         }
         Ok(TokenPair {
             auth_token: auth.sign()?,

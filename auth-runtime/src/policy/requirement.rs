@@ -18,17 +18,18 @@
 //! }
 //! ```
 
-use crate::token::{TokenKind, TokenLocation};
+use crate::token::{Credential, TokenKind, TokenLocation};
 
 /// Everything a route requires of its token, checked in the order of the README's
-/// decision table: location, verification, kind, freshness, overrides, path bindings and
-/// claims, scope.
+/// decision table: credential and location, verification, kind, freshness, overrides,
+/// path bindings and claims, scope.
 #[derive(Debug, Clone, Copy)]
 pub struct Requirement {
     pub(crate) kind: TokenKind,
     pub(crate) fresh: bool,
     pub(crate) optional: bool,
     pub(crate) locations: &'static [TokenLocation],
+    pub(crate) credentials: &'static [Credential],
     pub(crate) bindings: &'static [PathBinding],
     pub(crate) claims: &'static [Entry],
     pub(crate) scope: &'static [Entry],
@@ -50,6 +51,7 @@ impl Requirement {
             fresh: false,
             optional: false,
             locations: &[],
+            credentials: &[],
             bindings: &[],
             claims: &[],
             scope: &[],
@@ -82,6 +84,34 @@ impl Requirement {
     pub const fn locations(mut self, locations: &'static [TokenLocation]) -> Self {
         self.locations = locations;
         self
+    }
+
+    /// Accepts these credentials instead of a JWT (`credential = ["api_key", "jwt"]`).
+    pub const fn credentials(mut self, credentials: &'static [Credential]) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// The credentials the route accepts: a JWT unless it names others.
+    pub const fn accepted_credentials(&self) -> &'static [Credential] {
+        if self.credentials.is_empty() {
+            &[Credential::Jwt]
+        } else {
+            self.credentials
+        }
+    }
+
+    /// Whether the route accepts `credential`.
+    pub const fn accepts(&self, credential: Credential) -> bool {
+        let accepted = self.accepted_credentials();
+        let mut i = 0;
+        while i < accepted.len() {
+            if accepted[i] as u8 == credential as u8 {
+                return true;
+            }
+            i += 1;
+        }
+        false
     }
 
     /// Binds claims to path parameters (`sub = "username"`).

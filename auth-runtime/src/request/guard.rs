@@ -3,9 +3,11 @@
 //!
 //! Decisions, in order (the README's decision table):
 //!
-//! 1. find the token in the route's location(s): none is 401, two are 400; a token from
-//!    a cookie on an unsafe method from another origin is 403 `csrf_rejected`;
-//! 2. verify it ([`AuthManager::verify`]): 401 `invalid_token`;
+//! 1. find the credential the route accepts in its location(s) (an API key in its own
+//!    header): none is 401, two are 400; a token from a cookie on an unsafe method from
+//!    another origin is 403 `csrf_rejected`;
+//! 2. verify it ([`AuthManager::authenticate`], or the opaque token's or API key's
+//!    record): 401 `invalid_token`, 503 when the store cannot answer;
 //! 3. the kind matches: 401 `invalid_token`;
 //! 4. the token is fresh when the route asks: 401 `invalid_token`;
 //! 5. when every `override` entry holds, steps 6 and 7 are skipped;
@@ -26,13 +28,14 @@ use serde_json::{Map, Value};
 
 use super::{response::AuthRejection, trace};
 use crate::{
+    credential::looks_like_jwt,
     error::{AuthError, ErrorHandler},
     manager::AuthManager,
     policy::{
         matching::{entries_hold, override_holds, path_param_matches, scope_name_granted},
         requirement::{PathBinding, Requirement},
     },
-    token::{CurrentToken, TokenLocation},
+    token::{Credential, CurrentToken, TokenLocation},
 };
 
 /// Names a `'static` [`Requirement`] at the type level, so a [`Guard`] can carry it.
@@ -180,28 +183,12 @@ async fn decide<S: Send + Sync>(
     state: &S,
     requirement: &Requirement,
 ) -> Result<Option<CurrentToken>, AuthError> {
-    let found = manager
-        .sources()
-        .locate(parts, requirement.locations, requirement.kind)?;
-    let token = match found {
-        Some((raw, location)) => {
-            let from_cookie = location == TokenLocation::Cookie;
-            if from_cookie {
-                manager
-                    .csrf()
-                    .check_request(&parts.method, &parts.headers)?;
-            }
-            let token = manager.authenticate(raw).await?;
-            if from_cookie {
-                let claim = token.claim("csrf").and_then(Value::as_str);
-                manager
-                    .csrf()
-                    .check_claim(&parts.method, &parts.headers, claim)?;
-            }
-            token
-        }
-        None if requirement.optional => return Ok(None),
-        None => return Err(AuthError::MissingToken),
+    let Some(token) = present(manager, parts, requirement).await? else {
+        return if requirement.optional {
+            Ok(None)
+        } else {
+            Err(AuthError::MissingToken)
+        };
     };
     if token.kind() != requirement.kind {
         return Err(AuthError::WrongKind {
@@ -221,6 +208,58 @@ async fn decide<S: Send + Sync>(
         return Err(AuthError::ClaimMismatch);
     }
     check_scope(requirement, claims.get("scope"))?;
+    Ok(Some(token))
+}
+
+/// The one credential the request carries of those the route accepts, checked: a
+/// bearer token (a JWT, or an opaque token where the route takes one) in the route's
+/// locations, or an API key in its header. Both at once are 400.
+async fn present(
+    manager: &AuthManager,
+    parts: &Parts,
+    requirement: &Requirement,
+) -> Result<Option<CurrentToken>, AuthError> {
+    let (jwt, opaque) = (
+        requirement.accepts(Credential::Jwt),
+        requirement.accepts(Credential::Opaque),
+    );
+    let bearer = if jwt || opaque {
+        manager
+            .sources()
+            .locate(parts, requirement.locations, requirement.kind)?
+    } else {
+        None
+    };
+    let api_key = if requirement.accepts(Credential::ApiKey) {
+        manager.sources().api_key(&parts.headers)?
+    } else {
+        None
+    };
+    let (raw, location) = match (bearer, api_key) {
+        (Some(_), Some(_)) => return Err(AuthError::MultipleTokens),
+        (None, Some(key)) => return manager.authenticate_api_key(key).await.map(Some),
+        (None, None) => return Ok(None),
+        (Some(found), None) => found,
+    };
+    let from_cookie = location == TokenLocation::Cookie;
+    if from_cookie {
+        manager
+            .csrf()
+            .check_request(&parts.method, &parts.headers)?;
+    }
+    // A route that takes both tells them apart by shape; one that takes opaque tokens
+    // only refuses a JWT before any lookup.
+    let token = if jwt && (!opaque || looks_like_jwt(raw)) {
+        manager.authenticate(raw).await?
+    } else {
+        manager.authenticate_opaque(raw, requirement.kind).await?
+    };
+    if from_cookie {
+        let claim = token.claim("csrf").and_then(Value::as_str);
+        manager
+            .csrf()
+            .check_claim(&parts.method, &parts.headers, claim)?;
+    }
     Ok(Some(token))
 }
 

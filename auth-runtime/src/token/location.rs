@@ -128,11 +128,6 @@ impl TokenSources {
             .map_err(|_| AuthError::UnknownCredential)
     }
 
-    /// The header API keys travel in.
-    pub(crate) fn api_key_header(&self) -> &HeaderName {
-        &self.api_key_header
-    }
-
     /// The name of the cookie that carries tokens of `kind`.
     pub(crate) fn cookie_name(&self, kind: TokenKind) -> &str {
         match kind {

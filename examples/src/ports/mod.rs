@@ -7,6 +7,8 @@
 //! - [`login`](mod@login), Flask-JWT-Login: a login form, a page behind a cookie.
 //! - [`router`](mod@router), flask-jwt-router: protect-all with an allow-list, entities
 //!   named by the token, deny-by-default routing.
+//! - [`stateless`](mod@stateless), flask-stateless-auth: opaque tokens checked against
+//!   the store.
 //! - [`provider`](mod@provider), a verify-only service trusting an identity provider
 //!   (feature `jwks`).
 
@@ -15,3 +17,4 @@ pub mod parity;
 pub mod provider;
 pub mod router;
 pub mod sessions;
+pub mod stateless;
