@@ -56,6 +56,7 @@ use proc_macro::TokenStream;
 /// | `fresh` | | off | an auth token minted at login, not by a refresh |
 /// | `optional` | | off | nothing when no token is sent (`Option<CurrentToken>` is `None`); a bad token is still refused |
 /// | `location = "..."` | `"header"`, `"cookie"`, `"query"`, or an array of them | the manager's (header) | where this route reads its token |
+/// | `credential = "..."` | `"jwt"`, `"opaque"`, `"api_key"`, or an array of them | `"jwt"` | what the route accepts: a signed JWT, an opaque token the store (or a loader, or an introspection endpoint) vouches for, an API key in its own header |
 /// | `crate = "..."` | a path | `auth_runtime` | where the runtime crate is, if you renamed the dependency |
 ///
 /// Options combine freely, separated by commas. Values are string, integer and bool
@@ -162,6 +163,26 @@ use proc_macro::TokenStream;
 /// #[require_token(location = ["header", "cookie"])]
 /// async fn either() {}
 /// ```
+///
+/// ## `credential`
+///
+/// ```
+/// # use auth_runtime::{require_token, CurrentToken};
+/// /// flask-stateless-auth: random tokens only the store can vouch for.
+/// #[require_token(credential = "opaque")]
+/// async fn secret() {}
+///
+/// /// nsj-flask-auth: an `X-API-Key`, or a JWT; both at once is 400.
+/// #[require_token(credential = ["api_key", "jwt"], scope("reports:read"))]
+/// async fn report(token: CurrentToken) -> &'static str {
+///     token.credential().as_str()
+/// }
+/// ```
+///
+/// Every other option applies to every credential: an opaque token's or API key's record
+/// has a subject, a kind, a scope and claims like a JWT. An API key is never a refresh
+/// token nor fresh, and travels in its own header: `kind = "refresh"`, `fresh` and (for
+/// a route that takes API keys only) `location` are compile errors beside it.
 ///
 /// ## `crate`
 ///

@@ -20,6 +20,7 @@ pub struct AppState;
     override(admin = true, org(id = 7)),
     fresh,
     location = ["header", "cookie", "query"],
+    credential = ["jwt", "opaque"],
 )]
 pub async fn everything(
     State(_state): State<AppState>,
