@@ -14,7 +14,7 @@ extern crate self as auth_runtime;
 pub mod config;
 mod error;
 mod manager;
-#[cfg(feature = "utoipa")]
+#[cfg(any(feature = "utoipa", feature = "aide"))]
 pub mod openapi;
 mod policy;
 mod request;
