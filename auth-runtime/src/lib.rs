@@ -15,7 +15,7 @@ pub mod config;
 pub mod credential;
 mod error;
 mod manager;
-#[cfg(feature = "utoipa")]
+#[cfg(any(feature = "utoipa", feature = "aide"))]
 pub mod openapi;
 mod policy;
 mod request;

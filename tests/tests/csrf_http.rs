@@ -3,7 +3,9 @@
 
 mod common;
 
-use auth_runtime::{Algorithm, AuthManager, CsrfProtection, CurrentToken, Key, require_token};
+use auth_runtime::{
+    Algorithm, AuthManager, CsrfProtection, CurrentToken, Key, require_token, testing::TestToken,
+};
 use axum::{Router, routing::post};
 use common::*;
 
@@ -138,11 +140,9 @@ async fn strict_mode_refuses_requests_without_browser_headers() {
 async fn double_submit_is_flask_jwt_extended_compatible() {
     let m = manager_with(CsrfProtection::DoubleSubmit);
     let s = TestServer::start(app(), m.clone()).await;
-    let t = m
-        .auth_token("alice")
+    let t = TestToken::new(&m, "alice")
         .claim("csrf", "3f6c-uuid")
-        .sign()
-        .unwrap();
+        .sign();
     let res = post_cookie(&s, "/cookie", &t, &["X-CSRF-TOKEN: 3f6c-uuid"]).await;
     assert_eq!((res.status, res.body.as_str()), (200, "done for alice"));
     assert_csrf_rejected(&post_cookie(&s, "/cookie", &t, &[]).await);

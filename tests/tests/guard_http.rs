@@ -11,6 +11,7 @@ use std::sync::{
 use auth_runtime::{
     AuthManager, CurrentToken, Guard, RequirementSpec, TokenKind, TokenLocation,
     requirement::{Entry, Expected, PathBinding, Requirement},
+    testing::TestToken,
 };
 use axum::{
     Json, Router,
@@ -208,11 +209,7 @@ async fn invalid_utf8_in_a_bound_path_segment_is_403_not_500() {
 #[tokio::test]
 async fn override_waives_the_path_binding() {
     let (server, manager) = server().await;
-    let root = manager
-        .auth_token("root")
-        .claim("admin", true)
-        .sign()
-        .unwrap();
+    let root = TestToken::new(&manager, "root").claim("admin", true).sign();
     assert_eq!(
         server.get_with_token("/users/alice", &root).await.status,
         200
@@ -223,11 +220,9 @@ async fn override_waives_the_path_binding() {
         server.get_with_token("/users/alice", &scoped).await.status,
         200
     );
-    let not_admin = manager
-        .auth_token("eve")
+    let not_admin = TestToken::new(&manager, "eve")
         .claim("admin", "true")
-        .sign()
-        .unwrap();
+        .sign();
     assert_eq!(
         server
             .get_with_token("/users/alice", &not_admin)
@@ -242,11 +237,7 @@ async fn scope_entries_and_names_are_403_insufficient_scope_when_missing() {
     let (server, manager) = server().await;
     let admin = admin_token(&manager, "root");
     let user = auth_token(&manager, "alice");
-    let fake = manager
-        .auth_token("eve")
-        .claim("admin", true)
-        .sign()
-        .unwrap();
+    let fake = TestToken::new(&manager, "eve").claim("admin", true).sign();
     assert_eq!(server.get_with_token("/admin", &admin).await.status, 200);
     for token in [&user, &fake] {
         server
@@ -254,21 +245,11 @@ async fn scope_entries_and_names_are_403_insufficient_scope_when_missing() {
             .await
             .assert_insufficient_scope();
     }
-    let reader = manager
-        .auth_token("r")
+    let reader = TestToken::new(&manager, "r")
         .scope("users:read users:write")
-        .sign()
-        .unwrap();
-    let listed = manager
-        .auth_token("r")
-        .scope(["users:read"])
-        .sign()
-        .unwrap();
-    let lookalike = manager
-        .auth_token("r")
-        .scope("users:readonly")
-        .sign()
-        .unwrap();
+        .sign();
+    let listed = TestToken::new(&manager, "r").scope(["users:read"]).sign();
+    let lookalike = TestToken::new(&manager, "r").scope("users:readonly").sign();
     assert_eq!(server.get_with_token("/users", &reader).await.status, 200);
     assert_eq!(server.get_with_token("/users", &listed).await.status, 200);
     assert_eq!(
@@ -280,16 +261,12 @@ async fn scope_entries_and_names_are_403_insufficient_scope_when_missing() {
 #[tokio::test]
 async fn literal_claims_must_match_exactly() {
     let (server, manager) = server().await;
-    let good = manager
-        .auth_token("a")
+    let good = TestToken::new(&manager, "a")
         .claim("custom_claim", "Arbitrary Required Value")
-        .sign()
-        .unwrap();
-    let bad = manager
-        .auth_token("a")
+        .sign();
+    let bad = TestToken::new(&manager, "a")
         .claim("custom_claim", "arbitrary required value")
-        .sign()
-        .unwrap();
+        .sign();
     assert_eq!(server.get_with_token("/custom", &good).await.status, 200);
     server
         .get_with_token("/custom", &bad)
@@ -301,7 +278,7 @@ async fn literal_claims_must_match_exactly() {
 async fn kinds_are_mutually_exclusive() {
     let (server, manager) = server().await;
     let auth = auth_token(&manager, "alice");
-    let refresh = manager.refresh_token("alice").sign().unwrap();
+    let refresh = TestToken::new(&manager, "alice").refresh().sign();
     assert_eq!(
         server
             .post(
@@ -326,7 +303,7 @@ async fn kinds_are_mutually_exclusive() {
 #[tokio::test]
 async fn fresh_routes_refuse_tokens_minted_by_a_refresh() {
     let (server, manager) = server().await;
-    let fresh = manager.auth_token("alice").fresh().sign().unwrap();
+    let fresh = TestToken::new(&manager, "alice").fresh().sign();
     let refreshed = auth_token(&manager, "alice");
     assert_eq!(server.get_with_token("/fresh", &fresh).await.status, 200);
     server
@@ -467,7 +444,7 @@ async fn a_binding_to_a_parameter_the_route_lacks_fails_closed_with_500() {
 #[tokio::test]
 async fn a_guard_without_a_manager_answers_500() {
     let server = TestServer::start_plain(router()).await;
-    let token = manager().auth_token("alice").sign().unwrap();
+    let token = TestToken::new(&manager(), "alice").sign();
     let res = server.get_with_token("/protected", &token).await;
     res.assert_refused(500, None, "server_error");
     assert!(!res.body.contains("alice"));

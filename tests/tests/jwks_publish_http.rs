@@ -7,6 +7,7 @@ use auth_runtime::{
     Algorithm, AuthManager, CurrentToken, Key,
     jwks::{self, Provider, TokenKindRule},
     require_token,
+    testing::TestToken,
 };
 use axum::{Router, routing::get};
 use common::*;
@@ -135,7 +136,7 @@ async fn a_sibling_service_verifies_our_tokens_through_the_published_set() {
     let response = server.get_with_token("/me", &token).await;
     assert_eq!(response.status, 200, "{:?}", response.body);
     assert_eq!(response.body, "alice");
-    let refresh = ours.refresh_token("alice").sign().unwrap();
+    let refresh = TestToken::new(&ours, "alice").refresh().sign();
     server
         .get_with_token("/me", &refresh)
         .await

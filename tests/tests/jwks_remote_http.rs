@@ -12,6 +12,7 @@ use auth_runtime::{
     Algorithm, AuthManager, ConfigError, CurrentToken,
     jwks::{Provider, TokenKindRule},
     require_token,
+    testing::TestToken,
 };
 use axum::{Router, routing::get};
 use common::*;
@@ -481,7 +482,7 @@ async fn provider_tokens_follow_their_kind_rule_and_ours_keep_the_type_claim() {
             .body,
         "ours"
     );
-    let refresh = own.refresh_token("ours").sign().unwrap();
+    let refresh = TestToken::new(&own, "ours").refresh().sign();
     server
         .get_with_token("/me", &refresh)
         .await

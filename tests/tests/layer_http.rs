@@ -5,6 +5,7 @@ mod common;
 use auth_runtime::{
     CurrentToken, RequireTokenLayer, TokenKind,
     requirement::{Entry, Expected, PathBinding, Requirement},
+    testing::TestToken,
 };
 use axum::{Router, extract::Path, routing::get};
 use common::*;
@@ -87,7 +88,7 @@ async fn a_layer_requirement_binds_path_parameters_and_honours_overrides() {
 async fn a_layer_checks_the_token_kind() {
     let manager = manager();
     let s = TestServer::start(app(), manager.clone()).await;
-    let refresh = manager.refresh_token("alice").sign().unwrap();
+    let refresh = TestToken::new(&manager, "alice").refresh().sign();
     assert_eq!(s.get_with_token("/refresh", &refresh).await.status, 200);
     s.get_with_token("/refresh", &auth_token(&manager, "alice"))
         .await

@@ -3,7 +3,7 @@
 
 mod common;
 
-use auth_runtime::{AuthManager, CurrentToken, require_token};
+use auth_runtime::{AuthManager, CurrentToken, require_token, testing::TestToken};
 use axum::{
     Json, Router,
     extract::{Path, State},
@@ -135,7 +135,7 @@ async fn bare_attribute_requires_any_auth_token_and_keeps_state() {
     s.get("/protected", &[])
         .await
         .assert_refused(401, Some("Bearer"), "missing_token");
-    let refresh = m.refresh_token("alice").sign().unwrap();
+    let refresh = TestToken::new(&m, "alice").refresh().sign();
     s.get_with_token("/protected", &refresh)
         .await
         .assert_invalid_token();
@@ -144,7 +144,7 @@ async fn bare_attribute_requires_any_auth_token_and_keeps_state() {
 #[tokio::test]
 async fn kind_refresh_accepts_only_refresh_tokens() {
     let (s, m) = server().await;
-    let refresh = m.refresh_token("alice").sign().unwrap();
+    let refresh = TestToken::new(&m, "alice").refresh().sign();
     let auth = auth_token(&m, "alice");
     let res = s
         .post(
@@ -203,11 +203,9 @@ async fn sub_binding_and_override() {
 #[tokio::test]
 async fn several_bindings_on_a_tuple_path() {
     let (s, m) = server().await;
-    let token = m
-        .auth_token("alice")
+    let token = TestToken::new(&m, "alice")
         .claim("org", ["acme", "initech"])
-        .sign()
-        .unwrap();
+        .sign();
     assert_eq!(
         s.get_with_token("/orgs/acme/members/alice", &token)
             .await
@@ -237,14 +235,12 @@ async fn several_bindings_on_a_tuple_path() {
 #[tokio::test]
 async fn literal_claims_with_arrays_groups_negatives_and_quoted_keys() {
     let (s, m) = server().await;
-    let good = m
-        .auth_token("a")
+    let good = TestToken::new(&m, "a")
         .claim("roles", ["viewer", "editor", "admin"])
         .claim("org", json!({"id": 7, "plan": "pro", "seats": 3}))
         .claim("level", -1)
         .claim("x-tenant", "t1")
-        .sign()
-        .unwrap();
+        .sign();
     assert_eq!(s.get_with_token("/rich", &good).await.status, 200);
     for (name, value) in [
         ("roles", json!(["viewer"])),
@@ -254,24 +250,28 @@ async fn literal_claims_with_arrays_groups_negatives_and_quoted_keys() {
         ("x-tenant", json!("T1")),
     ] {
         // Every requirement holds except the one this row breaks.
-        let mut claims = claims("a");
-        claims["roles"] = json!(["viewer", "editor"]);
-        claims["org"] = json!({"id": 7, "plan": "pro"});
-        claims["level"] = json!(-1);
-        claims["x-tenant"] = json!("t1");
-        claims[name] = value.clone();
-        let bad = sign(&claims);
+        let holding = [
+            ("roles", json!(["viewer", "editor"])),
+            ("org", json!({"id": 7, "plan": "pro"})),
+            ("level", json!(-1)),
+            ("x-tenant", json!("t1")),
+        ];
+        let bad = holding
+            .iter()
+            .map(|(claim, held)| (*claim, if *claim == name { &value } else { held }))
+            .fold(TestToken::new(&m, "a"), |token, (claim, v)| {
+                token.claim(claim, v)
+            })
+            .sign();
         assert_eq!(
             s.get_with_token("/rich", &bad).await.status,
             403,
             "{name} = {value}"
         );
     }
-    let custom = m
-        .auth_token("a")
+    let custom = TestToken::new(&m, "a")
         .claim("custom_claim", "Arbitrary Required Value")
-        .sign()
-        .unwrap();
+        .sign();
     assert_eq!(
         s.get_with_token("/custom_claim_route", &custom)
             .await
@@ -284,7 +284,7 @@ async fn literal_claims_with_arrays_groups_negatives_and_quoted_keys() {
 async fn scope_entries_and_names() {
     let (s, m) = server().await;
     let admin = admin_token(&m, "root");
-    let top_level = m.auth_token("eve").claim("admin", true).sign().unwrap();
+    let top_level = TestToken::new(&m, "eve").claim("admin", true).sign();
     assert_eq!(
         s.get_with_token("/admin_dashboard", &admin).await.status,
         200
@@ -292,12 +292,10 @@ async fn scope_entries_and_names() {
     s.get_with_token("/admin_dashboard", &top_level)
         .await
         .assert_insufficient_scope();
-    let both = m
-        .auth_token("u")
+    let both = TestToken::new(&m, "u")
         .scope("users:write users:read")
-        .sign()
-        .unwrap();
-    let one = m.auth_token("u").scope("users:read").sign().unwrap();
+        .sign();
+    let one = TestToken::new(&m, "u").scope("users:read").sign();
     assert_eq!(s.get_with_token("/users", &both).await.status, 200);
     assert_eq!(s.get_with_token("/users", &one).await.status, 403);
 }
@@ -305,7 +303,7 @@ async fn scope_entries_and_names() {
 #[tokio::test]
 async fn fresh_and_optional() {
     let (s, m) = server().await;
-    let fresh = m.auth_token("alice").fresh().sign().unwrap();
+    let fresh = TestToken::new(&m, "alice").fresh().sign();
     let stale = auth_token(&m, "alice");
     let post = |t: &str| format!("Authorization: Bearer {t}");
     assert_eq!(s.post("/password", &[&post(&fresh)], "").await.status, 200);

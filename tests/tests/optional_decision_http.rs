@@ -9,6 +9,7 @@ use auth_runtime::{
     AuthManager, CurrentToken, CurrentUser, Guard, LoadUser, RequireTokenLayer, RequirementSpec,
     TokenLocation, require_token,
     requirement::{Entry, Expected, Requirement},
+    testing::TestToken,
 };
 use axum::{Router, extract::Path, http::StatusCode, routing::get};
 use common::*;
@@ -102,24 +103,14 @@ fn app() -> Router {
 
 /// Every optional cookie route, with a token that meets its requirement.
 fn cookie_routes(m: &AuthManager) -> Vec<(&'static str, String)> {
-    let admin = m
-        .auth_token("root")
-        .claim("role", "admin")
-        .sign()
-        .expect("token");
+    let admin = TestToken::new(m, "root").claim("role", "admin").sign();
     vec![
         ("/claims", admin.clone()),
-        ("/refresh", m.refresh_token("root").sign().expect("token")),
-        (
-            "/fresh",
-            m.auth_token("root").fresh().sign().expect("token"),
-        ),
+        ("/refresh", TestToken::new(m, "root").refresh().sign()),
+        ("/fresh", TestToken::new(m, "root").fresh().sign()),
         (
             "/scope",
-            m.auth_token("root")
-                .scope("users:read")
-                .sign()
-                .expect("token"),
+            TestToken::new(m, "root").scope("users:read").sign(),
         ),
         ("/scope-entry", admin_token(m, "root")),
         ("/users/root", auth_token(m, "root")),
@@ -201,7 +192,7 @@ async fn the_route_still_decides_on_its_own_location() {
         .await
         .assert_invalid_token();
     // A refresh token in the auth cookie is not where a refresh route looks.
-    let refresh = m.refresh_token("root").sign().unwrap();
+    let refresh = TestToken::new(&m, "root").refresh().sign();
     assert_eq!(
         s.get("/refresh", &[&cookie(&refresh)]).await.body,
         "anonymous"
@@ -224,7 +215,7 @@ async fn a_cookie_token_on_an_optional_header_route_is_anonymous() {
     let s = TestServer::start(app(), m.clone()).await;
     let res = s.get("/header", &[&cookie(&mallory(&m))]).await;
     assert_eq!((res.status, res.body.as_str()), (200, "anonymous"));
-    let admin = m.auth_token("root").claim("role", "admin").sign().unwrap();
+    let admin = TestToken::new(&m, "root").claim("role", "admin").sign();
     let res = s.get("/header", &[&bearer(&admin)]).await;
     assert_eq!(res.body, "token for root");
 }
@@ -281,7 +272,7 @@ async fn layer_and_attribute_both_decide_and_the_stricter_wins() {
     let m = manager();
     let s = TestServer::start(layered_app(), m.clone()).await;
     let user = mallory(&m);
-    let admin = m.auth_token("root").claim("role", "admin").sign().unwrap();
+    let admin = TestToken::new(&m, "root").claim("role", "admin").sign();
 
     // The layer accepts any header token; the handler also wants admin.
     assert_eq!(
@@ -321,7 +312,7 @@ async fn an_optional_layer_that_decided_anonymous_yields_none() {
     let m = manager();
     let s = TestServer::start(layered_app(), m.clone()).await;
     let user = mallory(&m);
-    let admin = m.auth_token("root").claim("role", "admin").sign().unwrap();
+    let admin = TestToken::new(&m, "root").claim("role", "admin").sign();
 
     // The layer reads only the cookie; a header token is not the handler's token.
     let res = s.get("/optional/unguarded", &[&bearer(&admin)]).await;

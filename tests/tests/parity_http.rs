@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use auth_examples::{ports::parity, quickstart};
 use auth_runtime::Algorithm;
+use auth_runtime::testing::TestToken;
 use common::*;
 use serde_json::{Value, json};
 
@@ -198,11 +199,9 @@ async fn a_custom_claim_token_reaches_the_custom_claim_route() {
     let env = env_for(Algorithm::HS256);
     let manager = parity::manager_from_env(|name| env.get(name).cloned()).unwrap();
     let s = TestServer::start_plain(parity::app(manager.clone())).await;
-    let token = manager
-        .auth_token("alice")
+    let token = TestToken::new(&manager, "alice")
         .claim("custom_claim", "Arbitrary Required Value")
-        .sign()
-        .unwrap();
+        .sign();
     let res = s.get_with_token("/custom_claim_route", &token).await;
     assert_eq!(
         (res.status, res.json()),

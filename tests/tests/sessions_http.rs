@@ -14,6 +14,7 @@ use auth_examples::ports::sessions;
 use auth_runtime::{
     Algorithm, AuthManager, CurrentToken, Key, require_token,
     store::{MemoryStore, RedisStore, TokenStore},
+    testing::TestToken,
 };
 use axum::{Router, routing::get};
 use common::*;
@@ -336,7 +337,7 @@ async fn the_service_starts_while_redis_is_down() {
         Duration::ZERO,
     );
     let s = serve(manager.clone()).await;
-    let token = manager.auth_token("alice").sign().unwrap();
+    let token = TestToken::new(&manager, "alice").sign();
     assert_unavailable(&s.get_with_token("/me", &token).await);
     s.get("/me", &[])
         .await

@@ -1,6 +1,6 @@
 //! Helpers shared by the HTTP tests: keys and managers (`keys`), hand-made and issued
 //! tokens (`tokens`), a real server with a raw HTTP/1.1 client (`server`), captured log
-//! lines (`logs`), a real `redis-server` (`redis_server`), a headless Chromium
+//! lines (`logs`), documented == enforced for an OpenAPI spec (`openapi`), a real `redis-server` (`redis_server`), a headless Chromium
 //! (`browser`), and an identity provider publishing a JWKS and OIDC discovery (`idp`).
 
 #![allow(dead_code, unreachable_pub, unused_imports)]
@@ -9,6 +9,7 @@ mod browser;
 mod idp;
 mod keys;
 mod logs;
+mod openapi;
 mod redis_server;
 mod server;
 mod tokens;
@@ -17,6 +18,7 @@ pub use browser::*;
 pub use idp::*;
 pub use keys::*;
 pub use logs::*;
+pub use openapi::*;
 pub use redis_server::*;
 pub use server::*;
 pub use tokens::*;

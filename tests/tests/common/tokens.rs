@@ -1,7 +1,7 @@
-//! Tokens for tests: issued by a manager, or signed by hand from raw claims and headers
+//! Tokens for tests: issued by a manager through `testing::TestToken`, or signed by hand from raw claims and headers
 //! (for shapes the library would never issue).
 
-use auth_runtime::{Algorithm, AuthManager};
+use auth_runtime::{Algorithm, AuthManager, testing::TestToken};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde_json::Value;
 
@@ -9,16 +9,14 @@ use super::keys::{ISSUER, encoding_key, hmac_secret};
 
 /// An auth token for `sub`, issued by `manager`.
 pub fn auth_token(manager: &AuthManager, sub: &str) -> String {
-    manager.auth_token(sub).sign().expect("issue a test token")
+    TestToken::new(manager, sub).sign()
 }
 
 /// An auth token for `sub` whose scope grants `admin`.
 pub fn admin_token(manager: &AuthManager, sub: &str) -> String {
-    manager
-        .auth_token(sub)
+    TestToken::new(manager, sub)
         .scope(serde_json::json!({"admin": true}))
         .sign()
-        .expect("issue a test token")
 }
 
 pub fn now() -> u64 {
