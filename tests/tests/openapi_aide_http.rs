@@ -37,6 +37,16 @@ async fn home(token: Option<CurrentToken>) -> String {
     token.map_or("anonymous".to_owned(), |t| t.sub().to_owned())
 }
 
+#[require_token(credential = "api_key", scope("reports:read"))]
+async fn api_report() -> &'static str {
+    "report"
+}
+
+#[require_token(credential = ["api_key", "jwt"])]
+async fn either(token: CurrentToken) -> String {
+    token.credential().to_string()
+}
+
 #[require_token(location = "cookie", scope("pages"))]
 async fn page(token: CurrentToken) -> String {
     token.sub().to_owned()
@@ -66,6 +76,8 @@ fn app() -> (Router, Value) {
         )
         .api_route("/home", get(home))
         .api_route("/page", get(page))
+        .api_route("/api/report", get(api_report))
+        .api_route("/either", get(either))
         .api_route("/me", get(me))
         .api_route("/health", get(health))
         .finish_api_with(&mut api, |api| security_schemes(api.title("shop")));
@@ -129,6 +141,17 @@ fn the_spec_carries_each_guards_security_and_refusals() {
         schemes["query"],
         json!({"type": "apiKey", "in": "query", "name": "access_token"})
     );
+
+    // API keys: their own scheme; a route that takes a key or a bearer token can be 400.
+    let report = operation(&spec, "/api/report", "get");
+    assert_eq!(report["security"], json!([{"api_key": ["reports:read"]}]));
+    let either = operation(&spec, "/either", "get");
+    assert_eq!(either["security"], json!([{"bearer": []}, {"api_key": []}]));
+    assert_eq!(statuses(either), ["200", "400", "401", "503"]);
+    assert_eq!(
+        schemes["api_key"],
+        json!({"type": "apiKey", "in": "header", "name": "X-API-Key"})
+    );
 }
 
 #[tokio::test]
@@ -137,5 +160,5 @@ async fn what_the_spec_documents_is_what_the_server_enforces() {
     let (router, spec) = app();
     let s = TestServer::start(router, m.clone()).await;
     let checked = assert_documented_is_enforced(&spec, &s, &m, &["/items"]).await;
-    assert_eq!(checked, 8);
+    assert_eq!(checked, 10);
 }

@@ -53,6 +53,18 @@ async fn home(token: Option<CurrentToken>) -> String {
     token.map_or("anonymous".to_owned(), |t| t.sub().to_owned())
 }
 
+#[require_token(credential = "api_key", scope("reports:read"))]
+#[utoipa::path(get, path = "/api/report", responses((status = 200, body = String)))]
+async fn api_report() -> &'static str {
+    "report"
+}
+
+#[require_token(credential = ["api_key", "jwt"])]
+#[utoipa::path(get, path = "/either", responses((status = 200, body = String)))]
+async fn either(token: CurrentToken) -> String {
+    token.credential().to_string()
+}
+
 #[require_token(location = "cookie", scope("pages"))]
 #[utoipa::path(get, path = "/page", responses((status = 200, body = String)))]
 async fn page() -> &'static str {
@@ -61,7 +73,7 @@ async fn page() -> &'static str {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(users, profile, create_item, reports, home, page),
+    paths(users, profile, create_item, reports, home, page, api_report, either),
     modifiers(&SecuritySchemes)
 )]
 struct Api;
@@ -74,6 +86,8 @@ fn app() -> Router {
         .route("/reports", get(reports))
         .route("/home", get(home))
         .route("/page", get(page))
+        .route("/api/report", get(api_report))
+        .route("/either", get(either))
 }
 
 fn spec() -> Value {
@@ -128,6 +142,17 @@ fn the_spec_carries_security_and_refusals_without_repetition() {
         json!({"type": "apiKey", "in": "cookie", "name": "auth_token"})
     );
     assert_eq!(schemes["query"]["in"], "query");
+
+    // API keys: their own scheme; a route that takes a key or a bearer token can be 400.
+    let report = operation(&spec, "/api/report", "get");
+    assert_eq!(report["security"], json!([{"api_key": ["reports:read"]}]));
+    let either = operation(&spec, "/either", "get");
+    assert_eq!(either["security"], json!([{"bearer": []}, {"api_key": []}]));
+    assert_eq!(statuses(either), ["200", "400", "401", "503"]);
+    assert_eq!(
+        schemes["api_key"],
+        json!({"type": "apiKey", "in": "header", "name": "X-API-Key"})
+    );
 }
 
 #[tokio::test]
@@ -135,5 +160,5 @@ async fn what_the_spec_documents_is_what_the_server_enforces() {
     let m = manager();
     let s = TestServer::start(app(), m.clone()).await;
     let checked = assert_documented_is_enforced(&spec(), &s, &m, &["/items"]).await;
-    assert_eq!(checked, 6);
+    assert_eq!(checked, 8);
 }

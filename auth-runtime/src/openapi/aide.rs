@@ -58,15 +58,15 @@ use crate::{
         guard::{Guard, RequirementSpec},
         user::CurrentUser,
     },
-    token::{CurrentToken, TokenLocation},
+    token::{Credential, CurrentToken, TokenLocation},
 };
 
 /// What [`CurrentToken`] applies on a route that no guard protects.
 const ANY_AUTH_TOKEN: &Requirement = &Requirement::new();
 
 /// Registers the security schemes the guards' requirements name: `bearer` (HTTP bearer,
-/// JWT), `cookie` (the `auth_token` cookie) and `query` (the `access_token` parameter).
-/// Pass it to `ApiRouter::finish_api_with`, or call it inside your own transform; with
+/// JWT or opaque token), `cookie` (the `auth_token` cookie), `query` (the `access_token`
+/// parameter) and `api_key` (the `X-API-Key` header). Pass it to `ApiRouter::finish_api_with`, or call it inside your own transform; with
 /// other cookie or parameter names, register your own schemes under the same three names.
 pub fn security_schemes(api: TransformOpenApi<'_>) -> TransformOpenApi<'_> {
     let api_key = |location, name: &str| SecurityScheme::ApiKey {
@@ -86,6 +86,7 @@ pub fn security_schemes(api: TransformOpenApi<'_>) -> TransformOpenApi<'_> {
     )
     .security_scheme("cookie", api_key(ApiKeyLocation::Cookie, "auth_token"))
     .security_scheme("query", api_key(ApiKeyLocation::Query, "access_token"))
+    .security_scheme("api_key", api_key(ApiKeyLocation::Header, "X-API-Key"))
 }
 
 impl<R: RequirementSpec> OperationInput for Guard<R> {
@@ -136,8 +137,9 @@ fn add_security(operation: &mut Operation, requirement: &Requirement) {
     }
 }
 
-/// One requirement per location the route reads (the header when it names none), with
-/// the route's scope names; the empty requirement first on an optional route.
+/// One requirement per location the route reads (the header when it names none) when it
+/// takes bearer tokens, and `api_key` when it takes API keys, each with the route's scope
+/// names; the empty requirement first on an optional route.
 fn security(requirement: &Requirement) -> Vec<SecurityRequirement> {
     let scopes: Vec<String> = requirement
         .scope_names
@@ -152,12 +154,23 @@ fn security(requirement: &Requirement) -> Vec<SecurityRequirement> {
     if requirement.optional {
         out.push(SecurityRequirement::default());
     }
-    for location in locations {
-        let scheme = match location {
+    let bearer = requirement
+        .accepted_credentials()
+        .iter()
+        .any(|c| c.is_bearer());
+    let mut schemes: Vec<&str> = locations
+        .iter()
+        .filter(|_| bearer)
+        .map(|location| match location {
             TokenLocation::Header => "bearer",
             TokenLocation::Cookie => "cookie",
             TokenLocation::Query => "query",
-        };
+        })
+        .collect();
+    if requirement.accepts(Credential::ApiKey) {
+        schemes.push("api_key");
+    }
+    for scheme in schemes {
         out.push(SecurityRequirement::from_iter([(
             scheme.to_owned(),
             scopes.clone(),
@@ -221,7 +234,12 @@ fn refusals(requirement: &Requirement) -> Vec<(u16, &'static str)> {
              carried a cookie token",
         ));
     }
-    if requirement.locations.len() > 1 {
+    let bearer_and_api_key = requirement.accepts(Credential::ApiKey)
+        && requirement
+            .accepted_credentials()
+            .iter()
+            .any(|c| c.is_bearer());
+    if requirement.locations.len() > 1 || bearer_and_api_key {
         out.push((400, "more than one credential in the request"));
     }
     out.push((

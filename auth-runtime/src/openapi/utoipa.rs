@@ -9,7 +9,8 @@ use utoipa::{
 };
 
 /// Registers the security schemes the guards' requirements name: `bearer` (HTTP bearer,
-/// JWT), `cookie` (the `auth_token` cookie) and `query` (the `access_token` parameter).
+/// JWT or opaque token), `cookie` (the `auth_token` cookie), `query` (the `access_token`
+/// parameter) and `api_key` (the `X-API-Key` header).
 /// Use it in `#[openapi(modifiers(&SecuritySchemes))]`; with other cookie or parameter
 /// names, register your own schemes under the same three names.
 #[derive(Debug, Clone, Copy, Default)]
@@ -34,6 +35,10 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "query",
             SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::new("access_token"))),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
         );
     }
 }

@@ -1,7 +1,9 @@
 //! Documented == enforced, for any generated OpenAPI spec: read an operation's security
 //! and statuses, and send each operation what its spec says (nothing, or a token with the
-//! documented scopes on each documented scheme) to see that the server answers as
+//! documented scopes on each documented scheme, an API key for `api_key`) to see that the server answers as
 //! documented.
+
+use std::time::Duration;
 
 use auth_runtime::{AuthManager, testing::TestToken};
 use serde_json::Value;
@@ -30,6 +32,7 @@ pub async fn call(s: &TestServer, method: &str, path: &str, scheme: Option<(&str
     let header = match scheme {
         Some(("bearer", token)) => format!("Authorization: Bearer {token}"),
         Some(("cookie", token)) => format!("Cookie: auth_token={token}"),
+        Some(("api_key", key)) => format!("X-API-Key: {key}"),
         Some((other, _)) => panic!("no such scheme in the spec: {other}"),
         None => String::new(),
     };
@@ -86,7 +89,13 @@ pub async fn assert_documented_is_enforced(
                         .iter()
                         .filter_map(Value::as_str)
                         .collect();
-                    let token = TestToken::new(m, "alice").scope(scopes.join(" ")).sign();
+                    let token = if scheme == "api_key" {
+                        let builder = m.auth_token("alice").scope(scopes.join(" "));
+                        let key = m.issue_api_key(builder, Duration::from_secs(60)).await;
+                        key.expect("an API key").key().to_owned()
+                    } else {
+                        TestToken::new(m, "alice").scope(scopes.join(" ")).sign()
+                    };
                     let status = call(s, method, path, Some((scheme, &token))).await;
                     let ok =
                         (200..300).contains(&status) || documented.contains(&status.to_string());
