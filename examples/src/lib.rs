@@ -17,4 +17,7 @@ pub mod quickstart;
 pub mod serve;
 pub mod users;
 
-pub use serve::{bind_from_env, builder_from_env, env, exit, init_logging, run_example, serve};
+pub use serve::{
+    Limits, bind_from_env, builder_from_env, env, exit, init_logging, run_example, serve,
+    serve_with,
+};

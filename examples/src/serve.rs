@@ -1,10 +1,26 @@
 //! What every example server shares: logging, the `BIND` address, a one-line log per
-//! request, and printing a failure's `Display` text.
+//! request, production limits (a header-read timeout, a request timeout, a body limit),
+//! and printing a failure's `Display` text.
 
-use std::{net::SocketAddr, process::ExitCode, time::Instant};
+use std::{
+    net::SocketAddr,
+    process::ExitCode,
+    time::{Duration, Instant},
+};
 
 use auth_runtime::{AuthManager, AuthManagerBuilder, ConfigError};
-use axum::{Router, extract::Request, middleware::Next, response::Response};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request},
+    http::StatusCode,
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
 use tokio::net::TcpListener;
 
 /// The address when `BIND` is not set.
@@ -52,11 +68,73 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// Serves `app` on `listener`, logging each request, until the process is stopped.
+/// The limits a server in production needs, whatever authenticates its routes.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// How long a client may take to send its request line and headers (slow-loris
+    /// clients holding connections open): the connection is closed after it.
+    pub header_read_timeout: Duration,
+    /// How long a request may take, handler included: 408 after it.
+    pub request_timeout: Duration,
+    /// The largest request body read: 413 beyond it.
+    pub body_limit: usize,
+}
+
+impl Default for Limits {
+    /// 10 s to send the headers, 30 s per request, 64 KiB of body: every example's
+    /// bodies are small JSON or forms.
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            body_limit: 64 * 1024,
+        }
+    }
+}
+
+/// Serves `app` on `listener` with the default [`Limits`], logging each request, until
+/// the process is stopped.
 pub async fn serve(listener: TcpListener, app: Router) -> Result<(), String> {
-    axum::serve(listener, log_requests(app))
-        .await
-        .map_err(|e| e.to_string())
+    serve_with(listener, app, Limits::default()).await
+}
+
+/// [`serve`] with these `limits`.
+pub async fn serve_with(listener: TcpListener, app: Router, limits: Limits) -> Result<(), String> {
+    let timeout = limits.request_timeout;
+    let app = log_requests(app)
+        .layer(DefaultBodyLimit::max(limits.body_limit))
+        .layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| within(timeout, request, next),
+        ));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                tracing::warn!("cannot accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            if let Err(e) = connection.await {
+                tracing::debug!("connection ended: {e}");
+            }
+        });
+    }
+}
+
+async fn within(limit: Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// The exit of an example's `main`: a failure prints its `Display` text (a `main` that
