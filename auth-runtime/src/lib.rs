@@ -23,7 +23,7 @@ pub mod store;
 pub mod testing;
 mod token;
 
-pub use auth_macros::{public, require_token};
+pub use auth_macros::{public, require_token, vocabulary};
 
 /// Key sets (RFC 7517): publishing this service's public keys at
 /// `/.well-known/jwks.json` ([`routes`](jwks::routes)), and, with the `jwks` feature,
@@ -58,7 +58,8 @@ pub use crate::{
         user::{CurrentUser, LoadUser},
     },
     token::{
-        CurrentToken, IssueError, Key, REGISTERED_CLAIMS, TokenBuilder, TokenKind, TokenLocation,
+        Claim, ClaimType, CurrentToken, IssueError, Key, REGISTERED_CLAIMS, TokenBuilder,
+        TokenKind, TokenLocation, Vocabulary, VocabularyError,
     },
 };
 pub use jsonwebtoken::Algorithm;
@@ -72,4 +73,12 @@ pub mod __private {
         Guard, Public, RequirementSpec, TokenKind, TokenLocation,
         requirement::{Entry, Expected, PathBinding, Requirement},
     };
+
+    /// The compile-time checks of a route's names against the vocabulary in scope.
+    pub mod vocabulary {
+        pub use crate::token::vocabulary::{
+            check::{Found, Group, InScope, NONE, binding, key, scope, value},
+            text::Message,
+        };
+    }
 }
