@@ -325,7 +325,7 @@ use proc_macro::TokenStream;
 /// With a [`vocabulary!`] in scope, every scope name, claim key, nested key, bound claim and
 /// value is checked against it at compile time, on the literal to change:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0080
 /// auth_runtime::vocabulary! {
 ///     const VOCABULARY = { scopes: ["users:read"], claims: { level: i64 } };
 /// }
