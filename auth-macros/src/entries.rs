@@ -40,6 +40,7 @@ pub(crate) fn read_scope(key: Key, items: Vec<Item>, spec: &mut Spec, cx: &mut C
                     );
                 } else {
                     spec.scope_names.push(name);
+                    spec.scope_name_spans.push(lit.span());
                 }
             }
             other => entries.push(other),
@@ -64,14 +65,16 @@ pub(crate) fn read_entries(key: &Key, items: Vec<Item>, group: Group, cx: &mut C
     }
     let mut entries: Vec<Entry> = Vec::new();
     for item in items {
-        let (k, value) = match item {
+        let (k, value, value_span) = match item {
             Item::Assign(k, raw) => {
+                let span = raw.span();
                 let value = read_value(raw, cx);
-                (k, value)
+                (k, value, span)
             }
             Item::Group(k, inner) => {
                 let nested = read_entries(&k, inner, Group::Nested, cx);
-                (k, Some(Value::Map(nested)))
+                let span = k.span;
+                (k, Some(Value::Map(nested)), span)
             }
             Item::Flag(k) => {
                 cx.error(
@@ -108,7 +111,12 @@ pub(crate) fn read_entries(key: &Key, items: Vec<Item>, group: Group, cx: &mut C
             continue;
         }
         if let (true, Some(value)) = (valid_key, value) {
-            entries.push(Entry { key: k.name, value });
+            entries.push(Entry {
+                key: k.name,
+                value,
+                key_span: k.span,
+                value_span,
+            });
         }
     }
     entries

@@ -134,6 +134,7 @@ fn expand(
         None => format_ident!("__auth_require_token_{}", name),
     };
     let requirement = requirement(spec, &private);
+    let checks = crate::names::checks(spec, &private);
     #[cfg(feature = "utoipa")]
     crate::openapi::document(spec, &mut handler.attrs, &private);
     let guard: syn::FnArg = parse_quote!(__auth_guard: #private::Guard<#spec_type>);
@@ -149,6 +150,8 @@ fn expand(
         impl #private::RequirementSpec for #spec_type {
             const REQUIREMENT: &'static #private::Requirement = &#requirement;
         }
+
+        #checks
     };
     (items, handler)
 }

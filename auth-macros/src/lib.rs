@@ -1,4 +1,5 @@
-//! The `#[require_token]` and `#[public]` attributes of the `auth-runtime` crate.
+//! The `#[require_token]` and `#[public]` attributes and the `vocabulary!` macro of the
+//! `auth-runtime` crate.
 //!
 //! Depend on `auth-runtime` and use `auth_runtime::require_token`; this crate is its
 //! implementation and has no other public API. Its versions move in lockstep with
@@ -9,6 +10,7 @@ mod entries;
 mod expand;
 mod handler;
 mod model;
+mod names;
 #[cfg(feature = "utoipa")]
 mod openapi;
 mod parse;
@@ -17,6 +19,7 @@ mod read;
 mod suggest;
 mod syntax;
 mod validate;
+mod vocabulary;
 
 use proc_macro::TokenStream;
 
@@ -338,6 +341,24 @@ use proc_macro::TokenStream;
 /// async fn handler() {}
 /// ```
 ///
+/// # Vocabulary
+///
+/// With a [`vocabulary!`] in scope, every scope name, claim key, nested key, bound claim and
+/// value is checked against it at compile time, on the literal to change:
+///
+/// ```compile_fail,E0080
+/// auth_runtime::vocabulary! {
+///     const VOCABULARY = { scopes: ["users:read"], claims: { level: i64 } };
+/// }
+///
+/// #[auth_runtime::require_token(scope("users:raed"))] // did you mean `"users:read"`?
+/// async fn users() {}
+///
+/// #[auth_runtime::require_token(claims(level = "3"))] // `level` is an integer
+/// async fn level() {}
+/// # fn main() {}
+/// ```
+///
 /// A route parameter written with its braces:
 ///
 /// ```compile_fail
@@ -373,4 +394,39 @@ pub fn require_token(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn public(args: TokenStream, item: TokenStream) -> TokenStream {
     public::public(args.into(), item.into()).into()
+}
+
+/// Declares the names an application's tokens use: the scope names it grants and its
+/// custom claims with their JSON types. Every `#[require_token(...)]` in scope is then
+/// checked against it at compile time, and `TokenBuilder::vocabulary` issues within it.
+///
+/// ```
+/// auth_runtime::vocabulary! {
+///     /// The names this service's tokens use.
+///     pub const VOCABULARY = {
+///         scopes: ["users:read", "users:write"],
+///         claims: { tenant: String, level: i64, roles: [String], org: { id: i64 }, extra: Json },
+///     };
+/// }
+///
+/// #[auth_runtime::require_token(scope("users:read"), claims(level = 3, org(id = 7)))]
+/// async fn users() {}
+/// # fn main() {}
+/// ```
+///
+/// Claim types: `String`, `bool`, any integer type, `f64` (never equal to a literal, so no
+/// route can require it), `Json` or `serde_json::Value` (anything), `[T]` or `Vec<T>`,
+/// `{ key: T, ... }`. Registered claims (`sub`, `exp`, `scope`...) are the library's and
+/// cannot be declared; a path binding of `sub` is always allowed.
+///
+/// # Scope
+///
+/// A vocabulary declared at the crate root applies to the whole crate; one declared in a
+/// module applies to that module and takes precedence there. To use one declared in
+/// another module, bring it in with `vocabulary! { use path::TO::VOCABULARY; }` (or glob
+/// `use` that module). Items inside a function body are not seen: declare the vocabulary
+/// at module level. Without a vocabulary in scope nothing is checked.
+#[proc_macro]
+pub fn vocabulary(input: TokenStream) -> TokenStream {
+    vocabulary::vocabulary(input.into()).into()
 }

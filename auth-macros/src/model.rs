@@ -21,6 +21,8 @@ pub(crate) struct Spec {
     pub(crate) claims: Vec<Entry>,
     pub(crate) scope: Vec<Entry>,
     pub(crate) scope_names: Vec<String>,
+    /// Where each of `scope_names` was written.
+    pub(crate) scope_name_spans: Vec<Span>,
     /// Where `scope(...)` was written, if it was.
     pub(crate) scope_span: Option<Span>,
     pub(crate) overrides: Vec<Entry>,
@@ -45,6 +47,7 @@ impl Default for Spec {
             claims: Vec::new(),
             scope: Vec::new(),
             scope_names: Vec::new(),
+            scope_name_spans: Vec::new(),
             scope_span: None,
             overrides: Vec::new(),
             override_span: None,
@@ -84,6 +87,22 @@ pub(crate) struct Binding {
 pub(crate) struct Entry {
     pub(crate) key: String,
     pub(crate) value: Value,
+    pub(crate) key_span: Span,
+    /// The value's literal, or the key of a nested group.
+    pub(crate) value_span: Span,
+}
+
+impl Entry {
+    /// An entry written nowhere in particular (tests).
+    #[cfg(test)]
+    pub(crate) fn new(key: &str, value: Value) -> Self {
+        Self {
+            key: key.to_owned(),
+            value,
+            key_span: Span::call_site(),
+            value_span: Span::call_site(),
+        }
+    }
 }
 
 #[derive(Debug, PartialEq)]

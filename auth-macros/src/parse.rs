@@ -58,38 +58,17 @@ mod tests {
         assert_eq!(
             spec.claims,
             vec![
-                Entry {
-                    key: "team".into(),
-                    value: Value::Str("blue".into())
-                },
-                Entry {
-                    key: "n".into(),
-                    value: Value::Int(-2)
-                },
-                Entry {
-                    key: "ok".into(),
-                    value: Value::Bool(true)
-                },
-                Entry {
-                    key: "tags".into(),
-                    value: Value::Array(vec![Value::Str("a".into()), Value::Str("b".into())])
-                },
-                Entry {
-                    key: "org".into(),
-                    value: Value::Map(vec![Entry {
-                        key: "id".into(),
-                        value: Value::Int(7)
-                    }])
-                },
+                Entry::new("team", Value::Str("blue".into())),
+                Entry::new("n", Value::Int(-2)),
+                Entry::new("ok", Value::Bool(true)),
+                Entry::new(
+                    "tags",
+                    Value::Array(vec![Value::Str("a".into()), Value::Str("b".into())])
+                ),
+                Entry::new("org", Value::Map(vec![Entry::new("id", Value::Int(7))])),
             ]
         );
-        assert_eq!(
-            spec.overrides,
-            vec![Entry {
-                key: "admin".into(),
-                value: Value::Bool(true)
-            }]
-        );
+        assert_eq!(spec.overrides, vec![Entry::new("admin", Value::Bool(true))]);
         assert!(spec.krate.is_some());
     }
 
@@ -97,13 +76,7 @@ mod tests {
     fn scope_takes_entries_and_names_together() {
         let (spec, errors) = parse(quote!(scope(admin = true, "users:read", "users:write")));
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(
-            spec.scope,
-            vec![Entry {
-                key: "admin".into(),
-                value: Value::Bool(true)
-            }]
-        );
+        assert_eq!(spec.scope, vec![Entry::new("admin", Value::Bool(true))]);
         assert_eq!(spec.scope_names, vec!["users:read", "users:write"]);
     }
 

@@ -24,7 +24,7 @@ pub mod store;
 pub mod testing;
 mod token;
 
-pub use auth_macros::{public, require_token};
+pub use auth_macros::{public, require_token, vocabulary};
 
 /// Key sets (RFC 7517): publishing this service's public keys at
 /// `/.well-known/jwks.json` ([`routes`](jwks::routes)), and, with the `jwks` feature,
@@ -59,8 +59,8 @@ pub use crate::{
         user::{CurrentUser, LoadUser},
     },
     token::{
-        Credential, CurrentToken, IssueError, Key, REGISTERED_CLAIMS, TokenBuilder, TokenKind,
-        TokenLocation,
+        Claim, ClaimType, Credential, CurrentToken, IssueError, Key, REGISTERED_CLAIMS,
+        TokenBuilder, TokenKind, TokenLocation, Vocabulary, VocabularyError,
     },
 };
 pub use jsonwebtoken::Algorithm;
@@ -74,4 +74,12 @@ pub mod __private {
         Credential, Guard, Public, RequirementSpec, TokenKind, TokenLocation,
         requirement::{Entry, Expected, PathBinding, Requirement},
     };
+
+    /// The compile-time checks of a route's names against the vocabulary in scope.
+    pub mod vocabulary {
+        pub use crate::token::vocabulary::{
+            check::{Found, Group, InScope, NONE, binding, key, scope, value},
+            text::Message,
+        };
+    }
 }

@@ -12,7 +12,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header, get_current_timestamp};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Key, Lifetimes, TokenKind};
+use super::{Key, Lifetimes, TokenKind, Vocabulary, VocabularyError};
 
 /// Claim names an application cannot set through [`TokenBuilder::claim`]: the library
 /// sets them itself.
@@ -38,6 +38,9 @@ pub enum IssueError {
     Signing(jsonwebtoken::errors::Error),
     /// The system's random number generator failed (for the `jti`).
     Random(getrandom::Error),
+    /// A scope name or custom claim is outside the vocabulary the token is issued with
+    /// ([`TokenBuilder::vocabulary`]).
+    Vocabulary(VocabularyError),
 }
 
 impl fmt::Display for IssueError {
@@ -57,6 +60,7 @@ impl fmt::Display for IssueError {
             Self::EmptySubject => f.write_str("the subject must not be empty"),
             Self::Signing(e) => write!(f, "cannot sign the token: {e}"),
             Self::Random(e) => write!(f, "no randomness for the token id: {e}"),
+            Self::Vocabulary(e) => write!(f, "outside the vocabulary: {e}"),
         }
     }
 }
@@ -67,6 +71,7 @@ impl std::error::Error for IssueError {
             Self::Json(e) => Some(e),
             Self::Signing(e) => Some(e),
             Self::Random(e) => Some(e),
+            Self::Vocabulary(e) => Some(e),
             _ => None,
         }
     }
@@ -110,6 +115,7 @@ pub struct TokenBuilder<'a> {
     jti: Option<String>,
     /// `iat`, `exp` and `nbf` other than now, now + lifetime and none (for tests).
     times: Option<(u64, u64, Option<u64>)>,
+    vocabulary: Option<&'a Vocabulary>,
 }
 
 /// What issuing needs: the claims every token carries and the key that signs.
@@ -168,6 +174,7 @@ impl Issuer {
             family: None,
             jti: None,
             times: None,
+            vocabulary: None,
         }
     }
 }
@@ -185,6 +192,37 @@ impl<'a> TokenBuilder<'a> {
     /// [`sign`](Self::sign), so a custom claim can never overwrite `exp`, `sub`, `type`...
     pub fn claim(mut self, name: impl Into<String>, value: impl Serialize) -> Self {
         self.claims.push((name.into(), serde_json::to_value(value)));
+        self
+    }
+
+    /// Issues the token within `vocabulary`, the one its routes are checked against:
+    /// [`sign`](Self::sign) refuses a scope name or a custom claim the vocabulary does not
+    /// declare, or a claim whose value is not of its declared type, with
+    /// [`IssueError::Vocabulary`].
+    ///
+    /// ```
+    /// # use auth_runtime::{Algorithm, AuthManager, IssueError, Key, VocabularyError};
+    /// auth_runtime::vocabulary! {
+    ///     const VOCABULARY = { scopes: ["users:read"], claims: { level: i64 } };
+    /// }
+    ///
+    /// # let manager = AuthManager::builder().issuer("svc")
+    /// #     .signing_key(Key::hmac(Algorithm::HS256, "a-secret-of-at-least-thirty-two-bytes!")?).build()?;
+    /// let refused = manager
+    ///     .auth_token("alice")
+    ///     .vocabulary(&VOCABULARY)
+    ///     .scope("users:raed")
+    ///     .sign();
+    /// assert!(matches!(
+    ///     refused,
+    ///     Err(IssueError::Vocabulary(VocabularyError::UnknownScope { suggestion: Some("users:read"), .. }))
+    /// ));
+    /// let refused = manager.auth_token("alice").vocabulary(&VOCABULARY).claim("level", "3").sign();
+    /// assert!(matches!(refused, Err(IssueError::Vocabulary(VocabularyError::WrongType { .. }))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn vocabulary(mut self, vocabulary: &'a Vocabulary) -> Self {
+        self.vocabulary = Some(vocabulary);
         self
     }
 
@@ -303,6 +341,11 @@ impl<'a> TokenBuilder<'a> {
                     ));
                 }
             };
+            if let Some(vocabulary) = self.vocabulary {
+                vocabulary
+                    .check_scope(&scope)
+                    .map_err(IssueError::Vocabulary)?;
+            }
             if !empty {
                 claims.insert("scope".into(), scope);
             }
@@ -314,7 +357,13 @@ impl<'a> TokenBuilder<'a> {
             if REGISTERED_CLAIMS.contains(&name.as_str()) {
                 return Err(IssueError::ReservedClaim(name));
             }
-            claims.insert(name, value.map_err(IssueError::Json)?);
+            let value = value.map_err(IssueError::Json)?;
+            if let Some(vocabulary) = self.vocabulary {
+                vocabulary
+                    .check_claim(&name, &value)
+                    .map_err(IssueError::Vocabulary)?;
+            }
+            claims.insert(name, value);
         }
         Ok(claims)
     }

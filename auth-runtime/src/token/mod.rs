@@ -1,6 +1,7 @@
 //! Tokens: what a token is ([`CurrentToken`], [`TokenKind`]), the keys that sign and
 //! verify it ([`Key`]), issuing ([`TokenBuilder`]), verification and its cache, where a
-//! request carries a token ([`TokenLocation`]) and the cookie that carries one.
+//! request carries a token ([`TokenLocation`]), the cookie that carries one, and the
+//! names tokens use ([`Vocabulary`]).
 //!
 //! Nothing here knows about routes or handlers: the policy of a route lives in
 //! [`policy`](crate::policy), the extractors in `request`.
@@ -20,6 +21,7 @@ mod keys;
 mod location;
 mod trust;
 mod verify;
+pub(crate) mod vocabulary;
 
 pub use self::{
     claims::{CurrentToken, TokenKind},
@@ -29,6 +31,7 @@ pub use self::{
     location::TokenLocation,
     trust::TokenKindRule,
     verify::RevocationCheck,
+    vocabulary::{Claim, ClaimType, Vocabulary, VocabularyError},
 };
 pub(crate) use self::{
     claims::{Lifetimes, Verified},
