@@ -75,6 +75,7 @@ enum ClientAuth {
 ///     .build()?;
 /// let manager = AuthManager::builder()
 ///     .issuer("orders-api")
+/// #   .signing_key(auth_runtime::Key::hmac(auth_runtime::Algorithm::HS256, [7u8; 32])?)
 ///     .token_loader(introspector.clone())
 ///     .build()?;
 /// # let _ = manager;
