@@ -263,6 +263,85 @@ fn b12_rs256_to_hs256_key_confusion() {
     }
 }
 
+/// One HMAC secret verifying HS256 and HS512 tokens without `kid` (nsj-flask-auth's
+/// `NSJ_AUTH_ALGORITHMS=HS256,HS512`): each key pins its algorithm.
+fn two_algorithms_one_secret() -> (AuthManager, Vec<u8>) {
+    let secret = hmac_secret(Algorithm::HS512);
+    let manager = AuthManager::builder()
+        .issuer(ISSUER)
+        .signing_key(Key::hmac(Algorithm::HS256, &secret).unwrap())
+        .verification_key(Key::hmac(Algorithm::HS512, &secret).unwrap())
+        .build()
+        .expect("keys without kids of different algorithms");
+    (manager, secret)
+}
+
+#[test]
+fn b11b_one_secret_for_several_algorithms_verifies_only_those() {
+    let (m, secret) = two_algorithms_one_secret();
+    let key = jsonwebtoken::EncodingKey::from_secret(&secret);
+    for alg in [Algorithm::HS256, Algorithm::HS512] {
+        let token = jsonwebtoken::encode(&Header::new(alg), &claims("alice"), &key).unwrap();
+        assert_eq!(m.verify(&token).expect("{alg:?}").sub(), "alice", "{alg:?}");
+    }
+    assert_eq!(
+        m.verify(&auth_token(&m, "bob")).unwrap().sub(),
+        "bob",
+        "its own tokens"
+    );
+    // An algorithm no key was configured with, from the same secret.
+    let hs384 =
+        jsonwebtoken::encode(&Header::new(Algorithm::HS384), &claims("alice"), &key).unwrap();
+    rejected_with(&m, &hs384, |k| matches!(k, ErrorKind::InvalidAlgorithm));
+    // A header that says HS512 over an HS256 signature.
+    let input = format!(
+        "{}.{}",
+        b64(r#"{"alg":"HS512","typ":"JWT"}"#),
+        b64(claims("alice").to_string())
+    );
+    let hs256 = jsonwebtoken::crypto::sign(input.as_bytes(), &key, Algorithm::HS256).unwrap();
+    rejected_with(&m, &format!("{input}.{hs256}"), is_signature);
+    // And the other way round.
+    let input = format!(
+        "{}.{}",
+        b64(r#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(claims("alice").to_string())
+    );
+    let hs512 = jsonwebtoken::crypto::sign(input.as_bytes(), &key, Algorithm::HS512).unwrap();
+    rejected_with(&m, &format!("{input}.{hs512}"), is_signature);
+    // `alg: none`, with and without a signature.
+    let payload = b64(claims("alice").to_string());
+    for alg in ["none", "None"] {
+        let header = b64(format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
+        rejected_with(&m, &format!("{header}.{payload}."), is_json);
+        rejected_with(&m, &format!("{header}.{payload}.{hs256}"), is_json);
+    }
+    // A token with a kid finds no key: the keys have none.
+    let named = jsonwebtoken::encode(
+        &Header {
+            kid: Some("k".into()),
+            ..Header::new(Algorithm::HS256)
+        },
+        &claims("alice"),
+        &key,
+    )
+    .unwrap();
+    assert!(matches!(refused(&m, &named), AuthError::UnknownKey));
+}
+
+#[test]
+fn b11c_keys_without_kids_must_differ_in_algorithm() {
+    let secret = hmac_secret(Algorithm::HS512);
+    let same = AuthManager::builder()
+        .issuer(ISSUER)
+        .signing_key(Key::hmac(Algorithm::HS256, &secret).unwrap())
+        .verification_key(Key::hmac(Algorithm::HS256, [9u8; 32]).unwrap())
+        .build()
+        .expect_err("two HS256 keys without kids");
+    assert_eq!(same.setting(), "verification_key");
+    assert!(same.to_string().contains("HS256"), "{same}");
+}
+
 #[test]
 fn b13_psychic_signatures_and_b15_zero_signatures() {
     let es = manager_for(Algorithm::ES256);

@@ -141,8 +141,27 @@ impl AuthManagerBuilder {
     }
 
     /// Another key that verifies tokens (key rotation, or a verify-only service). When
-    /// more than one key verifies, every key needs a `kid` and tokens are matched to keys
-    /// by exact `kid`.
+    /// more than one key verifies, a token's header must pick exactly one:
+    ///
+    /// - every key has a `kid` ([`Key::with_kid`]), no two the same, and a token is
+    ///   verified by the key of its exact `kid`;
+    /// - or no key has one, no two share an algorithm, and a token is verified by the key
+    ///   pinned to its `alg`: one HMAC secret for several algorithms (nsj-flask-auth's
+    ///   `HS256,HS512`). A token whose `alg` no key was configured with is refused.
+    ///
+    /// ```
+    /// use auth_runtime::{Algorithm, AuthManager, Key};
+    ///
+    /// // HS512 needs a 64-byte secret; the same one serves HS256.
+    /// let secret = "a-shared-secret-long-enough-for-hs512-which-wants-sixty-four-bytes";
+    /// let manager = AuthManager::builder()
+    ///     .issuer("my-service")
+    ///     .signing_key(Key::hmac(Algorithm::HS256, secret)?)
+    ///     .verification_key(Key::hmac(Algorithm::HS512, secret)?)
+    ///     .build()?;
+    /// # let _ = manager;
+    /// # Ok::<(), auth_runtime::ConfigError>(())
+    /// ```
     pub fn verification_key(mut self, key: Key) -> Self {
         self.verification_keys.push(key);
         self

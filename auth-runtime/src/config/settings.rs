@@ -199,9 +199,26 @@ mod tests {
         assert_eq!(err(base().cookie_name("a;b")).setting(), "cookie_name");
         assert_eq!(err(base().token_locations([])).setting(), "token_locations");
         assert_eq!(err(base().audience("")).setting(), "audience");
-        // Two keys without kids cannot be told apart.
+        // Two keys without kids and of one algorithm cannot be told apart.
         assert_eq!(
             err(base().verification_key(key())).setting(),
+            "verification_key"
+        );
+        // Keys without kids of different algorithms can: the token's `alg` picks one.
+        let secret = [5u8; 64];
+        assert!(
+            AuthManagerBuilder::default()
+                .issuer("x")
+                .signing_key(Key::hmac(Algorithm::HS256, secret).unwrap())
+                .verification_key(Key::hmac(Algorithm::HS512, secret).unwrap())
+                .build()
+                .is_ok()
+        );
+        // Some keys with a kid and some without are refused.
+        assert_eq!(
+            err(base()
+                .verification_key(Key::hmac(Algorithm::HS512, secret).unwrap().with_kid("old")))
+            .setting(),
             "verification_key"
         );
         // Two keys with one kid cannot either.

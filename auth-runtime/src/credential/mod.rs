@@ -15,11 +15,15 @@
 //! - **API keys** are `ak_<id>_<secret>`: the id is looked up, the secret's digest
 //!   compared in constant time. A key of the wrong shape is refused before any store
 //!   call.
+//! - **Introspection** (feature `introspection`): `introspection::Introspector` asks an
+//!   authorization server (RFC 7662) about each opaque token, and caches its answers.
 //!
 //! May use: `token`, `store`, `error`, `config::ConfigError`. Never `manager`, `policy`
 //! or `request`.
 
 mod api_key;
+#[cfg(feature = "introspection")]
+pub mod introspection;
 mod opaque;
 mod record;
 

@@ -171,25 +171,43 @@ impl Key {
 }
 
 impl Key {
-    /// Checks keys that verify side by side: with more than one, every key needs a `kid`
-    /// and no two may share one, so a token's `kid` picks exactly one key.
+    /// Checks keys that verify side by side, so that a token's header picks at most one:
+    /// either every key has a `kid`, no two the same (a token's `kid` is an exact
+    /// lookup), or no key has one and no two share an algorithm (a token's `alg` picks the
+    /// key pinned to it: one HMAC secret for HS256 and HS512, say).
     pub(crate) fn check_set(keys: &[Key], setting: &'static str) -> Result<(), ConfigError> {
         if keys.len() < 2 {
             return Ok(());
         }
-        let mut seen = HashSet::new();
+        let named = keys.iter().filter(|k| k.kid.is_some()).count();
+        if named != 0 && named != keys.len() {
+            return Err(ConfigError::invalid(
+                setting,
+                "some keys have a `kid` and some do not: give every key one (`Key::with_kid`), \
+                 or none when their algorithms differ",
+            ));
+        }
+        let mut kids = HashSet::new();
+        let mut algorithms = HashSet::new();
         for key in keys {
-            let Some(kid) = key.kid.as_deref() else {
-                return Err(ConfigError::invalid(
-                    setting,
-                    "with more than one key, every key needs a `kid` (`Key::with_kid`)",
-                ));
-            };
-            if !seen.insert(kid) {
-                return Err(ConfigError::invalid(
-                    setting,
-                    format!("two keys share the kid `{kid}`"),
-                ));
+            match key.kid.as_deref() {
+                Some(kid) if !kids.insert(kid) => {
+                    return Err(ConfigError::invalid(
+                        setting,
+                        format!("two keys share the kid `{kid}`"),
+                    ));
+                }
+                None if !algorithms.insert(key.algorithm) => {
+                    return Err(ConfigError::invalid(
+                        setting,
+                        format!(
+                            "two keys without a `kid` both verify {:?}: a token could not tell \
+                             them apart; give every key a `kid` (`Key::with_kid`)",
+                            key.algorithm
+                        ),
+                    ));
+                }
+                _ => {}
             }
         }
         Ok(())

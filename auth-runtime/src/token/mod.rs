@@ -14,6 +14,8 @@ mod claims;
 pub(crate) mod cookie;
 mod credential;
 mod der;
+#[cfg(any(feature = "jwks", feature = "introspection"))]
+pub(crate) mod http;
 mod issue;
 pub(crate) mod jwks;
 mod key_file;

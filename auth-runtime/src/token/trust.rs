@@ -61,8 +61,8 @@ impl Verifier {
 
 /// Where an issuer's keys come from.
 pub(crate) enum TrustKeys {
-    /// Keys configured at start-up: with one key, the token names its `kid` (or none when
-    /// it has none); with several, the `kid` picks one by exact match.
+    /// Keys configured at start-up: a token's `kid` picks one by exact match; a token
+    /// without one is for the keys without a kid, picked by algorithm.
     Static(Vec<Arc<Verifier>>),
     /// Keys fetched from a provider's JWKS, read without a lock.
     #[cfg(feature = "jwks")]
@@ -153,25 +153,29 @@ impl Trust {
     }
 
     /// The key for a token with this `kid` and `alg`: an exact `kid` lookup, never a
-    /// fallback to another key.
-    #[cfg_attr(not(feature = "jwks"), allow(unused_variables))]
+    /// fallback to another key. A token without a `kid` is verified by the key without a
+    /// kid pinned to its `alg` (one secret for HS256 and HS512); when no such key is
+    /// configured, by any key without a kid, whose own algorithm then refuses it: the
+    /// token never chooses an algorithm a key was not configured with.
     pub(crate) fn verifier(
         &self,
         kid: Option<&str>,
         alg: Algorithm,
     ) -> Result<Arc<Verifier>, AuthError> {
         match &self.keys {
-            TrustKeys::Static(keys) => match keys.as_slice() {
-                [only] if only.kid.as_deref() == kid => Ok(only.clone()),
-                [_] => Err(AuthError::UnknownKey),
-                many => {
-                    let kid = kid.ok_or(AuthError::UnknownKey)?;
-                    many.iter()
-                        .find(|v| v.kid.as_deref() == Some(kid))
-                        .cloned()
-                        .ok_or(AuthError::UnknownKey)
-                }
-            },
+            TrustKeys::Static(keys) => {
+                let found = match kid {
+                    Some(kid) => keys.iter().find(|v| v.kid.as_deref() == Some(kid)),
+                    None => {
+                        let mut unnamed = keys.iter().filter(|v| v.kid.is_none());
+                        unnamed
+                            .clone()
+                            .find(|v| v.algorithm == alg)
+                            .or_else(|| unnamed.next())
+                    }
+                };
+                found.cloned().ok_or(AuthError::UnknownKey)
+            }
             #[cfg(feature = "jwks")]
             TrustKeys::Remote(remote) => remote.verifier(kid, alg),
         }

@@ -1,37 +1,14 @@
-//! The HTTP side of a provider: one client per provider (TLS through rustls on
-//! aws-lc-rs, the platform's trust roots), a timeout on every request, no redirects, a
-//! size limit on every document, and OpenID Connect discovery.
+//! The HTTP side of a provider: one client per provider (the shared client of
+//! `token::http`: timeouts, no redirects, a size limit on every document), and OpenID
+//! Connect discovery.
 
-use std::{fmt, time::Duration};
+use std::time::Duration;
 
-use reqwest::{Client, StatusCode, Url};
+use reqwest::{Client, Url};
 use serde_json::Value;
 
-use crate::config::ConfigError;
-
-/// Why a document could not be fetched or read. Logged; never shown to clients.
-#[derive(Debug)]
-pub(crate) enum FetchError {
-    /// The request failed: connection, TLS, timeout.
-    Http(reqwest::Error),
-    /// The provider answered something other than 200.
-    Status(StatusCode),
-    /// The document is larger than the limit.
-    TooLarge(usize),
-    /// The document is not what it should be.
-    Document(String),
-}
-
-impl fmt::Display for FetchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Http(e) => write!(f, "request failed: {e}"),
-            Self::Status(status) => write!(f, "answered {status}"),
-            Self::TooLarge(max) => write!(f, "document larger than {max} bytes"),
-            Self::Document(reason) => write!(f, "unusable document: {reason}"),
-        }
-    }
-}
+pub(crate) use crate::token::http::{FetchError, check_url};
+use crate::{config::ConfigError, token::http};
 
 /// An HTTP client for one provider's documents.
 pub(crate) struct Fetcher {
@@ -41,42 +18,22 @@ pub(crate) struct Fetcher {
 
 impl Fetcher {
     pub(crate) fn new(timeout: Duration, max_bytes: usize) -> Result<Self, ConfigError> {
-        let client = Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("auth-runtime/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ConfigError::invalid("provider", format!("no HTTP client: {e}")))?;
-        Ok(Self { client, max_bytes })
+        Ok(Self {
+            client: http::client("provider", timeout)?,
+            max_bytes,
+        })
     }
 
     /// The body of `url`, at most `max_bytes` long.
     pub(crate) async fn get(&self, url: &Url) -> Result<Vec<u8>, FetchError> {
-        let mut response = self
+        let response = self
             .client
             .get(url.clone())
             .header("accept", "application/json")
             .send()
             .await
             .map_err(FetchError::Http)?;
-        if response.status() != StatusCode::OK {
-            return Err(FetchError::Status(response.status()));
-        }
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_bytes as u64)
-        {
-            return Err(FetchError::TooLarge(self.max_bytes));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(FetchError::Http)? {
-            if body.len() + chunk.len() > self.max_bytes {
-                return Err(FetchError::TooLarge(self.max_bytes));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+        http::read_body(response, self.max_bytes).await
     }
 
     /// The `jwks_uri` of `issuer`'s discovery document, whose `issuer` must be `issuer`
@@ -112,51 +69,9 @@ pub(crate) fn discovery_url(issuer: &str) -> Result<Url, ConfigError> {
     )
 }
 
-/// A URL keys may be fetched from: `https://`, or `http://` to a loopback address
-/// (a provider on the same machine, a test), never a user name or password in it.
-pub(crate) fn check_url(setting: &str, url: &str) -> Result<Url, ConfigError> {
-    let parsed = Url::parse(url)
-        .map_err(|e| ConfigError::invalid(setting, format!("`{url}` is not a URL ({e})")))?;
-    let loopback = matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    match parsed.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        _ => {
-            return Err(ConfigError::invalid(
-                setting,
-                format!("`{url}` must be an https:// URL (plain http only to a loopback address)"),
-            ));
-        }
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(ConfigError::invalid(
-            setting,
-            "keys are fetched without credentials: remove the user name and password from the URL",
-        ));
-    }
-    Ok(parsed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_https_or_loopback_http_is_fetched() {
-        assert!(check_url("x", "https://idp.example.com/jwks").is_ok());
-        assert!(check_url("x", "http://127.0.0.1:8080/jwks").is_ok());
-        assert!(check_url("x", "http://localhost/jwks").is_ok());
-        assert!(check_url("x", "http://[::1]:9/jwks").is_ok());
-        for bad in [
-            "http://idp.example.com/jwks",
-            "file:///etc/passwd",
-            "ftp://idp/x",
-            "not a url",
-            "https://user:pw@idp.example.com/jwks",
-        ] {
-            assert_eq!(check_url("x", bad).unwrap_err().setting(), "x", "{bad}");
-        }
-    }
 
     #[test]
     fn discovery_is_under_the_issuer() {
