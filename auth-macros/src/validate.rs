@@ -54,14 +54,12 @@ fn validate_credentials(spec: &Spec, cx: &mut Ctxt) {
     if !spec.credentials.contains(&Credential::ApiKey) {
         return;
     }
-    if spec.kind == Kind::Refresh {
-        if let Some(span) = spec.kind_span {
-            cx.error(
-                span,
-                "`kind = \"refresh\"` cannot apply to `credential = \"api_key\"`: an API key is \
-                 never a refresh token",
-            );
-        }
+    if let (Kind::Refresh, Some(span)) = (spec.kind, spec.kind_span) {
+        cx.error(
+            span,
+            "`kind = \"refresh\"` cannot apply to `credential = \"api_key\"`: an API key is \
+             never a refresh token",
+        );
     }
     if let Some(span) = spec.fresh {
         cx.error(

@@ -7,158 +7,21 @@
 
 mod common;
 
-use std::{
-    collections::HashMap,
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use auth_runtime::{
     Algorithm, AuthError, AuthManager, Key, TokenKind, credential::introspection::Introspector,
 };
-use axum::{
-    Router,
-    extract::State,
-    http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response as HttpResponse},
-    routing::{get, post},
-};
-use base64::{Engine, engine::general_purpose::STANDARD};
+use axum::{Router, extract::State, http::HeaderMap, routing::get};
 use common::*;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-
-const CLIENT_ID: &str = "orders-api";
-const CLIENT_SECRET: &str = "s3cret";
-const ISSUER: &str = "https://as.test";
-
-/// What the authorization server answers about one token.
-#[derive(Clone)]
-enum Answer {
-    /// 200 with this JSON.
-    Json(Value),
-    /// 200 with this JSON, after this delay.
-    Slow(Duration, Value),
-    /// This status, a JSON error body.
-    Status(u16),
-    /// 200 with these bytes.
-    Raw(String),
-}
-
-#[derive(Default)]
-struct AsState {
-    answers: Mutex<HashMap<String, Answer>>,
-    /// Each call: the token and its `token_type_hint`.
-    calls: Mutex<Vec<(String, String)>>,
-}
-
-/// A running authorization server; its state outlives a restart on the same address.
-struct AuthServer {
-    addr: SocketAddr,
-    state: Arc<AsState>,
-}
-
-impl AuthServer {
-    async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let state = Arc::new(AsState::default());
-        serve_as(listener, state.clone());
-        Self { addr, state }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}/introspect", self.addr)
-    }
-
-    fn answer(&self, token: &str, answer: Answer) {
-        self.state
-            .answers
-            .lock()
-            .unwrap()
-            .insert(token.into(), answer);
-    }
-
-    fn calls(&self, token: &str) -> usize {
-        let calls = self.state.calls.lock().unwrap();
-        calls.iter().filter(|(t, _)| t == token).count()
-    }
-
-    fn hints(&self, token: &str) -> Vec<String> {
-        let calls = self.state.calls.lock().unwrap();
-        calls
-            .iter()
-            .filter(|(t, _)| t == token)
-            .map(|(_, hint)| hint.clone())
-            .collect()
-    }
-}
-
-fn serve_as(listener: TcpListener, state: Arc<AsState>) {
-    let app = Router::new()
-        .route("/introspect", post(introspect))
-        .with_state(state);
-    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-}
-
-/// RFC 7662 §2: this service's client credentials first (401 otherwise, §2.3), then the
-/// form's token and hint.
-async fn introspect(
-    State(state): State<Arc<AsState>>,
-    headers: HeaderMap,
-    body: String,
-) -> HttpResponse {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let basic = format!(
-        "Basic {}",
-        STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
-    );
-    if header("authorization") != Some(basic.as_str()) {
-        return (StatusCode::UNAUTHORIZED, r#"{"error":"invalid_client"}"#).into_response();
-    }
-    assert_eq!(header("accept"), Some("application/json"));
-    assert_eq!(
-        header("content-type"),
-        Some("application/x-www-form-urlencoded")
-    );
-    let form: HashMap<&str, &str> = body.split('&').filter_map(|p| p.split_once('=')).collect();
-    let token = form.get("token").copied().unwrap_or_default().to_owned();
-    let hint = form.get("token_type_hint").copied().unwrap_or_default();
-    state
-        .calls
-        .lock()
-        .unwrap()
-        .push((token.clone(), hint.into()));
-    let answer = state.answers.lock().unwrap().get(&token).cloned();
-    match answer.unwrap_or(Answer::Json(json!({"active": false}))) {
-        Answer::Json(value) => axum::Json(value).into_response(),
-        Answer::Slow(delay, value) => {
-            tokio::time::sleep(delay).await;
-            axum::Json(value).into_response()
-        }
-        Answer::Status(status) => (
-            StatusCode::from_u16(status).expect("status"),
-            r#"{"error":"server_error"}"#,
-        )
-            .into_response(),
-        Answer::Raw(bytes) => bytes.into_response(),
-    }
-}
-
-/// An active token of `sub`, expiring in five minutes.
-fn active(sub: &str) -> Answer {
-    Answer::Json(json!({
-        "active": true, "sub": sub, "scope": "orders:read orders:write",
-        "iss": ISSUER, "aud": ["orders-api"], "exp": now() + 300, "client_id": "web",
-    }))
-}
 
 fn introspector(url: &str) -> Introspector {
     Introspector::builder(url)
         .client_credentials(CLIENT_ID, CLIENT_SECRET)
         .timeout(Duration::from_millis(400))
-        .expected_issuer(ISSUER)
+        .expected_issuer(AS_ISSUER)
         .expected_audience("orders-api")
         .build()
         .expect("introspector")
@@ -260,7 +123,7 @@ async fn inactive_expired_and_foreign_tokens_answer_401_and_are_not_cached() {
     upstream.answer("tok-other-aud", with(json!({"aud": "billing-api"})));
     upstream.answer(
         "tok-no-sub",
-        Answer::Json(json!({"active": true, "iss": ISSUER, "aud": "orders-api"})),
+        Answer::Json(json!({"active": true, "iss": AS_ISSUER, "aud": "orders-api"})),
     );
     for token in [
         "tok-inactive",
@@ -345,7 +208,7 @@ async fn concurrent_requests_for_one_new_token_make_one_call() {
         "tok-crowd",
         Answer::Slow(
             Duration::from_millis(200),
-            json!({"active": true, "sub": "crowd", "iss": ISSUER, "aud": "orders-api"}),
+            json!({"active": true, "sub": "crowd", "iss": AS_ISSUER, "aud": "orders-api"}),
         ),
     );
     let mut requests = tokio::task::JoinSet::new();
@@ -366,7 +229,7 @@ async fn a_cached_answer_never_outlives_exp() {
     upstream.answer(
         "tok-brief",
         Answer::Json(json!({
-            "active": true, "sub": "brief", "iss": ISSUER, "aud": "orders-api", "exp": now() + 2,
+            "active": true, "sub": "brief", "iss": AS_ISSUER, "aud": "orders-api", "exp": now() + 2,
         })),
     );
     assert_eq!(server.get_with_token("/me", "tok-brief").await.status, 200);

@@ -118,7 +118,7 @@ pub(crate) fn stored_api_key(digest: &[u8; 32], claims: Map<String, Value>) -> S
 }
 
 fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())

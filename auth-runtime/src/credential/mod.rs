@@ -2,7 +2,7 @@
 //! API keys (nsj-flask-auth's `X-API-Key`), and with feature `introspection` a client for
 //! an RFC 7662 introspection endpoint that vouches for opaque tokens.
 //!
-//! Each becomes a [`CurrentToken`] whose claims (`sub`, `type`, `scope`, `exp`, custom
+//! Each becomes a [`CurrentToken`](crate::CurrentToken) whose claims (`sub`, `type`, `scope`, `exp`, custom
 //! claims) read as a JWT's would, so every requirement of `#[require_token]` applies to
 //! it unchanged. A route declares what it accepts (`credential = "opaque"`,
 //! `credential = ["api_key", "jwt"]`); the default stays a JWT auth token.

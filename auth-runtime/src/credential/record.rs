@@ -216,10 +216,10 @@ pub(crate) fn claims_to_token(
     if expires_at < now() {
         return Err(AuthError::Expired);
     }
-    if !claims
+    if claims
         .get("sub")
         .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty())
+        .is_none_or(str::is_empty)
     {
         return Err(AuthError::UnknownCredential);
     }

@@ -9,10 +9,14 @@
 //!   named by the token, deny-by-default routing.
 //! - [`stateless`](mod@stateless), flask-stateless-auth: opaque tokens checked against
 //!   the store.
+//! - [`nsj`](mod@nsj), nsj-flask-auth: a JWT in a configurable header, API keys, opaque
+//!   tokens checked by an introspection endpoint (feature `introspection`).
 //! - [`provider`](mod@provider), a verify-only service trusting an identity provider
 //!   (feature `jwks`).
 
 pub mod login;
+#[cfg(feature = "introspection")]
+pub mod nsj;
 pub mod parity;
 pub mod provider;
 pub mod router;
