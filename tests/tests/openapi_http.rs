@@ -143,16 +143,7 @@ fn the_spec_carries_security_and_refusals_without_repetition() {
     );
     assert_eq!(schemes["query"]["in"], "query");
 
-    // API keys: their own scheme; a route that takes a key or a bearer token can be 400.
-    let report = operation(&spec, "/api/report", "get");
-    assert_eq!(report["security"], json!([{"api_key": ["reports:read"]}]));
-    let either = operation(&spec, "/either", "get");
-    assert_eq!(either["security"], json!([{"bearer": []}, {"api_key": []}]));
-    assert_eq!(statuses(either), ["200", "400", "401", "503"]);
-    assert_eq!(
-        schemes["api_key"],
-        json!({"type": "apiKey", "in": "header", "name": "X-API-Key"})
-    );
+    assert_api_key_routes_documented(&spec);
 }
 
 #[tokio::test]

@@ -60,30 +60,22 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     assert!(!answer.contains("late"), "{answer}");
 }
 
+/// `POST /echo` with `body` as JSON: the raw answer.
+async fn post_json(addr: std::net::SocketAddr, body: &str) -> String {
+    let raw = format!(
+        "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    exchange(addr, raw.as_bytes()).await
+}
+
 #[tokio::test]
 async fn a_body_over_the_limit_is_413_and_one_within_it_is_read() {
     let addr = start().await;
-    let small = r#"{"a":1}"#;
-    let ok = exchange(
-        addr,
-        format!(
-            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{small}",
-            small.len()
-        )
-        .as_bytes(),
-    )
-    .await;
+    let ok = post_json(addr, r#"{"a":1}"#).await;
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
-    let big = format!(r#"{{"a":"{}"}}"#, "x".repeat(4096));
-    let refused = exchange(
-        addr,
-        format!(
-            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{big}",
-            big.len()
-        )
-        .as_bytes(),
-    )
-    .await;
+    let refused = post_json(addr, &format!(r#"{{"a":"{}"}}"#, "x".repeat(4096))).await;
     assert!(refused.starts_with("HTTP/1.1 413"), "{refused}");
 }
 

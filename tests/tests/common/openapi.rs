@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use auth_runtime::{AuthManager, testing::TestToken};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::server::TestServer;
 
@@ -23,6 +23,22 @@ pub fn statuses(op: &Value) -> Vec<String> {
         .unwrap_or_default();
     out.sort();
     out
+}
+
+/// The two API-key routes both OpenAPI tests declare: `/api/report`
+/// (`credential = "api_key", scope("reports:read")`) and `/either`
+/// (`credential = ["api_key", "jwt"]`), and the `api_key` scheme.
+pub fn assert_api_key_routes_documented(spec: &Value) {
+    let report = operation(spec, "/api/report", "get");
+    assert_eq!(report["security"], json!([{"api_key": ["reports:read"]}]));
+    // A route that takes a key or a bearer token can answer 400 (both at once).
+    let either = operation(spec, "/either", "get");
+    assert_eq!(either["security"], json!([{"bearer": []}, {"api_key": []}]));
+    assert_eq!(statuses(either), ["200", "400", "401", "503"]);
+    assert_eq!(
+        spec["components"]["securitySchemes"]["api_key"],
+        json!({"type": "apiKey", "in": "header", "name": "X-API-Key"})
+    );
 }
 
 /// A request for `path` (`{username}` filled with `alice`) with the credential `scheme`
