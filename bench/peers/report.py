@@ -24,6 +24,7 @@ LIBRARIES = [
     ("/guard-nocache", "#[require_token], cache off", "#56b4e9"),
 ]
 WORKLOAD_TITLES = {"same": "same token on every request", "first-seen": "first-seen tokens"}
+SHORT_TITLES = {"same": "same token", "first-seen": "first-seen tokens"}
 
 
 def load(path):
@@ -137,7 +138,7 @@ def draw(rows, algs, workloads, path, note):
     panel_w, panel_h = 470, 250
     left, top, gap_x, gap_y = 60, 70, 50, 80
     width = left + len(workloads) * panel_w + (len(workloads) - 1) * gap_x + 20
-    height = top + 2 * panel_h + gap_y + 90
+    height = top + 2 * panel_h + gap_y + 110
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
            f'<rect width="{width}" height="{height}" fill="white"/>',
@@ -148,8 +149,8 @@ def draw(rows, algs, workloads, path, note):
                    'bars: median of per-round ratios, whiskers: min-max over rounds</text>')
 
     metrics = [
-        ("ratio", "throughput / open's (higher is better)", 1.0, None),
-        ("p99_ratio", "p99 latency / open's p99 (lower is better)", 1.0, 1.2),
+        ("ratio", "throughput / /open's (higher is better)", 1.0, None),
+        ("p99_ratio", "p99 latency / /open's p99 (lower is better)", 1.0, 1.2),
     ]
     for mi, (metric, ylabel, ref, target) in enumerate(metrics):
         values = [r[metric + "_max"] for r in rows if r["route"] != OPEN]
@@ -162,7 +163,7 @@ def draw(rows, algs, workloads, path, note):
             y0 = top + mi * (panel_h + gap_y)
             y = lambda v: y0 + panel_h - min(v, ymax) / ymax * panel_h  # noqa: E731
             svg.append(f'<text x="{x0}" y="{y0 - 10}" font-size="13" font-weight="bold">'
-                       f'{escape(WORKLOAD_TITLES.get(workload, workload))}: {escape(ylabel)}</text>')
+                       f'{escape(SHORT_TITLES.get(workload, workload))}: {escape(ylabel)}</text>')
             step = 0.2 if ymax <= 2 else 0.5
             t = 0.0
             while t <= ymax + 1e-9:
@@ -190,18 +191,14 @@ def draw(rows, algs, workloads, path, note):
                     cx = bx + bar_w / 2
                     svg.append(f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(lo):.1f}" y2="{y(hi):.1f}" '
                                'stroke="#333" stroke-width="1"/>')
-                    label_y = min(y(v), y(hi)) - 3
+                    label_y = y(v) - 3 if v < ymax else y0 + 10
                     svg.append(f'<text x="{cx:.1f}" y="{label_y:.1f}" text-anchor="middle" '
                                f'font-size="8.5" fill="#222">{v:.2f}</text>')
             svg.append(f'<line x1="{x0}" x2="{x0 + panel_w}" y1="{y(ref):.1f}" y2="{y(ref):.1f}" '
                        'stroke="#d55e00" stroke-width="1.5"/>')
-            svg.append(f'<text x="{x0 + panel_w}" y="{y(ref) - 4:.1f}" text-anchor="end" '
-                       'fill="#d55e00">/open = 1</text>')
             if target:
                 svg.append(f'<line x1="{x0}" x2="{x0 + panel_w}" y1="{y(target):.1f}" '
                            f'y2="{y(target):.1f}" stroke="#d55e00" stroke-dasharray="4 3"/>')
-                svg.append(f'<text x="{x0 + 4}" y="{y(target) - 4:.1f}" fill="#d55e00">'
-                           f'target: {target}</text>')
             svg.append(f'<line x1="{x0}" x2="{x0 + panel_w}" y1="{y0 + panel_h}" '
                        f'y2="{y0 + panel_h}" stroke="#333"/>')
     ly = height - 30
@@ -210,6 +207,13 @@ def draw(rows, algs, workloads, path, note):
         svg.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{colour}"/>')
         svg.append(f'<text x="{lx + 17}" y="{ly}">{escape(label)}</text>')
         lx += 17 + 7 * len(label) + 24
+    ly += 20
+    svg.append(f'<line x1="{left}" x2="{left + 24}" y1="{ly - 4}" y2="{ly - 4}" stroke="#d55e00" '
+               'stroke-width="1.5"/>')
+    svg.append(f'<text x="{left + 30}" y="{ly}">/open, the reference (= 1)</text>')
+    svg.append(f'<line x1="{left + 220}" x2="{left + 244}" y1="{ly - 4}" y2="{ly - 4}" '
+               'stroke="#d55e00" stroke-dasharray="4 3"/>')
+    svg.append(f'<text x="{left + 250}" y="{ly}">p99 target: within 1.2x of /open\'s</text>')
     svg.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(svg) + "\n")

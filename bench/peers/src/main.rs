@@ -27,13 +27,7 @@
 //!
 //! Prints `TOKEN=<a valid token>`, then `listening on http://<addr>`.
 
-use std::{
-    io::Write,
-    process::ExitCode,
-    str::FromStr,
-    sync::Arc,
-    time::Instant,
-};
+use std::{io::Write, process::ExitCode, str::FromStr, sync::Arc, time::Instant};
 
 use auth_runtime::{AuthManager, AuthManagerBuilder, require_token};
 use axum::{
@@ -153,7 +147,12 @@ fn material(algorithm: &str) -> Result<Material, String> {
     }
 }
 
-fn hand_keys(algorithm: &str, material: &Material, iss: &str, aud: &str) -> Result<HandKeys, String> {
+fn hand_keys(
+    algorithm: &str,
+    material: &Material,
+    iss: &str,
+    aud: &str,
+) -> Result<HandKeys, String> {
     use jsonwebtoken::{Algorithm, DecodingKey, Validation};
     let alg = Algorithm::from_str(algorithm).map_err(|e| e.to_string())?;
     let decoding = match (material, alg) {
@@ -235,10 +234,14 @@ fn write_tokens(manager: &AuthManager, path: &str, count: usize) -> Result<(), S
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err("signing thread panicked".into())))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("signing thread panicked".into()))
+            })
             .collect()
     });
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?);
+    let mut out =
+        std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?);
     for part in parts {
         for token in part? {
             writeln!(out, "{token}").map_err(|e| format!("{path}: {e}"))?;
@@ -269,11 +272,16 @@ fn run() -> Result<(), String> {
     let hand = Arc::new(hand_keys(&algorithm, &material, &iss, &aud)?);
     let peer = peer_decoder(&algorithm, &material, &iss, &aud)?;
 
-    let token = manager.auth_token("alice").sign().map_err(|e| e.to_string())?;
+    let token = manager
+        .auth_token("alice")
+        .sign()
+        .map_err(|e| e.to_string())?;
     // Every route must accept the token before anything is measured.
     check(&manager, &uncached, &hand, &peer, &token)?;
     if let Some(path) = env("TOKENS_FILE") {
-        let count = env("TOKENS").map_or(Ok(20_000), |n| n.parse::<usize>().map_err(|e| format!("TOKENS: {e}")))?;
+        let count = env("TOKENS").map_or(Ok(20_000), |n| {
+            n.parse::<usize>().map_err(|e| format!("TOKENS: {e}"))
+        })?;
         write_tokens(&manager, &path, count)?;
     }
 
