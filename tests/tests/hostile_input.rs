@@ -150,3 +150,31 @@ fn refusals_never_print_the_token() {
         }
     }
 }
+
+/// A `typ` longer than `application/` with a multi-byte character across its 12th byte
+/// (found by the mutation driver): refused, before the signature is checked, without a
+/// panic; over HTTP a 401 rather than a dropped connection.
+#[tokio::test]
+async fn a_typ_with_a_character_across_byte_twelve_is_refused_without_panicking() {
+    let manager = manager();
+    let payload = claims("alice").to_string();
+    for typ in [
+        "aaaaaaaaaaaé",
+        "applicationé",
+        "\u{1F600}\u{1F600}\u{1F600}x",
+        "application/é",
+    ] {
+        let token = sign_raw(&format!(r#"{{"alg":"HS256","typ":"{typ}"}}"#), &payload);
+        match manager.verify(&token) {
+            Err(AuthError::UnsupportedHeader { parameter: "typ" }) => {}
+            other => panic!("typ {typ:?}: {other:?}"),
+        }
+    }
+    let token = sign_raw(r#"{"alg":"HS256","typ":"aaaaaaaaaaaé"}"#, &payload);
+    let router = Router::new().route("/users/{username}", get(profile));
+    let server = TestServer::start(router, manager).await;
+    server
+        .get_with_token("/users/alice", &token)
+        .await
+        .assert_invalid_token();
+}

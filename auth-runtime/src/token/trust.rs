@@ -183,11 +183,13 @@ impl Trust {
 
     /// Checks the header's `typ` against what this issuer writes.
     pub(crate) fn check_typ(&self, typ: Option<&str>) -> Result<(), AuthError> {
+        // `split_at_checked`, not `t[..12]`: the header is not verified yet, and a
+        // character across byte 12 must be a refusal, not a panic.
         let is = |t: &str, name: &str| {
             t.eq_ignore_ascii_case(name)
-                || t.len() > 12
-                    && t[..12].eq_ignore_ascii_case("application/")
-                    && t[12..].eq_ignore_ascii_case(name)
+                || t.split_at_checked(12).is_some_and(|(media, sub)| {
+                    media.eq_ignore_ascii_case("application/") && sub.eq_ignore_ascii_case(name)
+                })
         };
         let fits = match (self.kinds, typ) {
             (TokenKindRule::TypeClaim, Some(t)) => is(t, "jwt"),
