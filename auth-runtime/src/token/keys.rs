@@ -7,9 +7,12 @@
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::Arc};
 
-use super::key_file::{self, Family};
+use super::{
+    key_file::{self, Family},
+    signature::PreparedKey,
+};
 use crate::config::ConfigError;
 
 /// One algorithm with its key material: what signs tokens, what verifies them, or both.
@@ -31,6 +34,8 @@ pub struct Key {
     pub(crate) kid: Option<String>,
     pub(crate) encoding: Option<EncodingKey>,
     pub(crate) decoding: DecodingKey,
+    /// The verifying half, prepared once (parsed public key or HMAC key schedule).
+    pub(crate) prepared: Arc<PreparedKey>,
 }
 
 impl std::fmt::Debug for Key {
@@ -74,11 +79,13 @@ impl Key {
                 actual_bytes: secret.len(),
             });
         }
+        let decoding = DecodingKey::from_secret(secret);
         Ok(Self {
             algorithm,
             kid: None,
             encoding: Some(EncodingKey::from_secret(secret)),
-            decoding: DecodingKey::from_secret(secret),
+            prepared: prepare(algorithm, &decoding, true, SECRET_SETTING)?,
+            decoding,
         })
     }
 
@@ -105,6 +112,8 @@ impl Key {
         .map_err(|e| ConfigError::key(PRIVATE_SETTING, e))?;
         check_pair(algorithm, &encoding, &key.decoding)?;
         key.encoding = Some(encoding);
+        // A key that signs refuses the ECDSA signatures this service never writes.
+        key.prepared = prepare(algorithm, &key.decoding, true, PUBLIC_SETTING)?;
         Ok(key)
     }
 
@@ -128,6 +137,7 @@ impl Key {
             algorithm,
             kid: None,
             encoding: None,
+            prepared: prepare(algorithm, &decoding, false, PUBLIC_SETTING)?,
             decoding,
         })
     }
@@ -222,6 +232,18 @@ fn family(algorithm: Algorithm, setting: &'static str) -> Result<Family, ConfigE
             format!("{algorithm:?} is an HMAC algorithm; use `Key::hmac`"),
         )
     })
+}
+
+/// The verifying half of a key, prepared once; an unusable key is an error on `setting`.
+fn prepare(
+    algorithm: Algorithm,
+    decoding: &DecodingKey,
+    signs: bool,
+    setting: &'static str,
+) -> Result<Arc<PreparedKey>, ConfigError> {
+    PreparedKey::new(algorithm, decoding, signs)
+        .map(Arc::new)
+        .map_err(|kind| ConfigError::key(setting, kind.into()))
 }
 
 /// Signs a probe with the private key and verifies it with the public one, so a
