@@ -54,9 +54,18 @@ impl<'de> Visitor<'de> for HeaderVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut alg = None;
         let (mut typ, mut kid, mut crit) = (None, None, false);
-        let mut seen = Names::default();
+        // The parameters the policy reads are told apart by their own slots; the others
+        // are remembered by name (borrowed, so a usual header allocates nothing).
+        let mut others = Names::default();
         while let Some(Text(name)) = map.next_key()? {
-            if !seen.insert(&name) {
+            let repeated = match &*name {
+                "alg" => alg.is_some(),
+                "typ" => typ.is_some(),
+                "kid" => kid.is_some(),
+                "crit" => crit,
+                _ => others.contains(&name),
+            };
+            if repeated {
                 return Err(de::Error::custom(format_args!(
                     "duplicate header parameter `{name}`"
                 )));
@@ -76,6 +85,7 @@ impl<'de> Visitor<'de> for HeaderVisitor {
                 }
                 _ => {
                     map.next_value::<Checked>()?;
+                    others.insert(name);
                 }
             }
         }
@@ -169,42 +179,42 @@ impl<'de> Visitor<'de> for CheckedVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
         let mut seen = Names::default();
         while let Some(Text(name)) = map.next_key()? {
-            if !seen.insert(&name) {
+            if seen.contains(&name) {
                 return Err(de::Error::custom(format_args!(
                     "duplicate name `{name}` in a header parameter"
                 )));
             }
             map.next_value::<Checked>()?;
+            seen.insert(name);
         }
         Ok(Checked)
     }
 }
 
-/// The names of one object so far: a short list searched in turn, then a set once the
-/// object grows past a few names (a header is bounded by the token size limit, but a
-/// quadratic search over thousands of names is still to be avoided).
+/// The names of one object so far, borrowed where they hold no escape: a short list
+/// searched in turn, then a set once the object grows past a few names (a header is
+/// bounded by the token size limit, but a quadratic search over thousands of names is
+/// still to be avoided).
 #[derive(Default)]
-struct Names {
-    few: Vec<String>,
-    many: HashSet<String>,
+struct Names<'a> {
+    few: Vec<Cow<'a, str>>,
+    many: HashSet<Cow<'a, str>>,
 }
 
-impl Names {
+impl<'a> Names<'a> {
     const FEW: usize = 16;
 
-    /// Adds a name; false when it was already there.
-    fn insert(&mut self, name: &str) -> bool {
+    fn contains(&self, name: &str) -> bool {
+        self.few.iter().any(|n| n == name) || self.many.contains(name)
+    }
+
+    /// Adds a name known not to be there yet.
+    fn insert(&mut self, name: Cow<'a, str>) {
         if self.few.len() < Self::FEW {
-            if self.few.iter().any(|n| n == name) {
-                return false;
-            }
-            self.few.push(name.to_owned());
-            return true;
+            self.few.push(name);
+        } else {
+            self.many.insert(name);
         }
-        if self.few.iter().any(|n| n == name) {
-            return false;
-        }
-        self.many.insert(name.to_owned())
     }
 }
 
