@@ -96,6 +96,10 @@ impl Key {
     /// (`BEGIN EC PRIVATE KEY`, what `openssl ecparam -genkey` writes). The pair is
     /// checked to match: a private key that does not belong to the public key is an
     /// error here, naming the private key.
+    ///
+    /// With ES256 and ES384 the key writes, and then accepts, only low-S signatures
+    /// (`s ≤ n/2`), so each token it signs has one text; a token signed with the same
+    /// private key by other code must be in that form too.
     pub fn from_pem(
         algorithm: Algorithm,
         private_pem: impl AsRef<[u8]>,
@@ -120,7 +124,9 @@ impl Key {
     /// A verification-only public key from PEM (RS*, PS*, ES256, ES384, EdDSA), for a
     /// service that checks tokens another service issues, or for a retired key that
     /// tokens in circulation still name. `BEGIN PUBLIC KEY` (SPKI, what
-    /// `openssl pkey -pubout` writes), or `BEGIN RSA PUBLIC KEY` for RSA.
+    /// `openssl pkey -pubout` writes), or `BEGIN RSA PUBLIC KEY` for RSA. An ECDSA
+    /// key that only verifies accepts both forms of a signature (`s` and `n − s`), as
+    /// most signers write either.
     pub fn verifying_pem(
         algorithm: Algorithm,
         public_pem: impl AsRef<[u8]>,
