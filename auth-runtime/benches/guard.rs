@@ -182,15 +182,28 @@ fn verification(c: &mut Criterion) {
             "iss": ISSUER, "sub": "user-4b2d9a6b1c2d", "iat": now, "exp": now + 3600, "type": "auth",
             "jti": "1y9mZ7kq0Jw5nUe2c8HfQA", "scope": {"orders": "read write", "profile": "read"},
         });
+        // The guard's signing key takes only low-S ECDSA signatures (the form the library
+        // writes); jsonwebtoken writes either at random, so sign until it is the low one.
+        let checker = AuthManager::builder()
+            .issuer(ISSUER)
+            .signing_key(s.key.clone())
+            .cache_capacity(0)
+            .build()
+            .expect("bench manager");
         let sign = |jti: String| {
             let mut claims = claims.clone();
             claims["jti"] = json!(jti);
-            jsonwebtoken::encode(
-                &jsonwebtoken::Header::new(s.algorithm),
-                &claims,
-                &s.encoding,
-            )
-            .expect("sign")
+            loop {
+                let token = jsonwebtoken::encode(
+                    &jsonwebtoken::Header::new(s.algorithm),
+                    &claims,
+                    &s.encoding,
+                )
+                .expect("sign");
+                if checker.verify(&token).is_ok() {
+                    return token;
+                }
+            }
         };
         let token = sign("1y9mZ7kq0Jw5nUe2c8HfQA".to_owned());
         let pool: Vec<String> = (0..512).map(|i| sign(format!("distinct-{i:06}"))).collect();

@@ -356,26 +356,6 @@ fn b13_psychic_signatures_and_b15_zero_signatures() {
     rejected_with(&rs, &format!("{input}."), is_signature);
 }
 
-/// P-256 group order, big-endian.
-const P256_N: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
-];
-
-fn sub_be(a: &[u8; 32], b: &[u8]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let mut d = i16::from(a[i]) - i16::from(b[i]) - borrow;
-        borrow = i16::from(d < 0);
-        if d < 0 {
-            d += 256;
-        }
-        out[i] = d as u8;
-    }
-    out
-}
-
 #[test]
 fn b14_ecdsa_malleability_cannot_dodge_revocation_keyed_on_jti() {
     let manager = AuthManager::builder()
@@ -387,14 +367,64 @@ fn b14_ecdsa_malleability_cannot_dodge_revocation_keyed_on_jti() {
     let mut c = claims("alice");
     c["jti"] = json!("revoked-jti");
     let token = sign_with(Algorithm::ES256, &c);
-    let (input, sig) = token.rsplit_once('.').unwrap();
-    let raw = B64.decode(sig).unwrap();
-    let mut twin = raw[..32].to_vec();
-    twin.extend(sub_be(&P256_N, &raw[32..]));
-    let malleated = format!("{input}.{}", b64(&twin));
+    let (malleated, _) = ecdsa_twin(Algorithm::ES256, &token).unwrap();
     assert_ne!(malleated, token);
     assert!(matches!(refused(&manager, &token), AuthError::Revoked));
-    assert!(matches!(refused(&manager, &malleated), AuthError::Revoked));
+    assert!(matches!(
+        refused(&manager, &malleated),
+        AuthError::Revoked | AuthError::Rejected(_)
+    ));
+}
+
+/// The manager signing with `algorithm`'s test key, and a manager that only verifies
+/// with its public half.
+fn signer_and_verifier(algorithm: Algorithm) -> (AuthManager, AuthManager) {
+    let (_, public) = key_files(algorithm);
+    let verifier = AuthManager::builder()
+        .issuer(ISSUER)
+        .signing_key(Key::hmac(Algorithm::HS256, SECRET).unwrap().with_kid("hs"))
+        .verification_key(
+            Key::verifying_pem(algorithm, pem(public))
+                .unwrap()
+                .with_kid("ec"),
+        )
+        .build()
+        .unwrap();
+    (manager_for(algorithm), verifier)
+}
+
+#[test]
+fn b14b_high_s_ecdsa_signatures_are_refused_by_a_signing_key() {
+    for algorithm in [Algorithm::ES256, Algorithm::ES384] {
+        let (signer, verifier) = signer_and_verifier(algorithm);
+        // Sign until both forms have been issued by jsonwebtoken: the library writes
+        // only the low one.
+        for _ in 0..8 {
+            let issued = auth_token(&signer, "alice");
+            let (twin, twin_is_low) = ecdsa_twin(algorithm, &issued).unwrap();
+            assert!(
+                !twin_is_low,
+                "{algorithm:?}: the library issued a high-S token"
+            );
+            assert_eq!(signer.verify(&issued).unwrap().sub(), "alice");
+            rejected_with(&signer, &twin, is_signature);
+        }
+        // The raw signature a signer writes is high half the time; a key that only
+        // verifies (another service's, a provider's) accepts both forms, which carry the
+        // same claims.
+        let mut header = Header::new(algorithm);
+        header.kid = Some("ec".into());
+        let token =
+            jsonwebtoken::encode(&header, &claims("alice"), &encoding_key(algorithm)).unwrap();
+        let (twin, _) = ecdsa_twin(algorithm, &token).unwrap();
+        for text in [&token, &twin] {
+            assert_eq!(
+                verifier.verify(text).unwrap().sub(),
+                "alice",
+                "{algorithm:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -555,6 +585,94 @@ fn c26_duplicate_header_keys() {
                 AuthError::Rejected(_)
             ),
             "{header}"
+        );
+    }
+}
+
+#[test]
+fn c26b_duplicate_header_names_at_any_depth() {
+    let m = manager();
+    let payload = claims("alice").to_string();
+    let good = r#"{"alg":"HS256","typ":"JWT","x":{"a":[{"b":1}]}}"#;
+    assert_eq!(m.verify(&sign_raw(good, &payload)).unwrap().sub(), "alice");
+    for header in [
+        r#"{"alg":"HS256","typ":"JWT","typ":"JWT"}"#,
+        r#"{"alg":"HS256","typ":"JWT","x5u":"a","x5u":"a"}"#,
+        r#"{"alg":"HS256","typ":"JWT","jwk":{"kty":"EC","kty":"EC"}}"#,
+        r#"{"alg":"HS256","typ":"JWT","x":{"a":[{"b":1,"b":2}]}}"#,
+        r#"{"alg":"HS256","typ":"JWT","t\u0079p":"JWT"}"#,
+    ] {
+        rejected_with(&m, &sign_raw(header, &payload), is_json);
+    }
+}
+
+#[test]
+fn c27_the_header_is_a_json_object_with_a_string_alg() {
+    let m = manager();
+    let payload = claims("alice").to_string();
+    for header in [
+        r#"[{"alg":"HS256","typ":"JWT"}]"#,
+        r#"[]"#,
+        r#""HS256""#,
+        "null",
+        "42",
+        r#"{"typ":"JWT"}"#,
+        r#"{"alg":{"HS256":null},"typ":"JWT"}"#,
+        r#"{"alg":["HS256"],"typ":"JWT"}"#,
+        r#"{"alg":null,"typ":"JWT"}"#,
+        r#"{"alg":"HS256","typ":"JWT"} {}"#,
+    ] {
+        rejected_with(&m, &sign_raw(header, &payload), is_json);
+    }
+}
+
+#[test]
+fn c22b_crit_is_refused_whatever_its_value() {
+    let m = manager();
+    let payload = claims("alice").to_string();
+    for crit in ["null", "[]", r#"["x"]"#, "0", r#""exp""#, "{}", "false"] {
+        let header = format!(r#"{{"alg":"HS256","typ":"JWT","crit":{crit}}}"#);
+        assert!(
+            matches!(
+                refused(&m, &sign_raw(&header, &payload)),
+                AuthError::UnsupportedHeader { parameter: "crit" }
+            ),
+            "{crit}"
+        );
+    }
+}
+
+#[test]
+fn c28_header_strings_are_valid_unicode_even_where_ignored() {
+    let m = manager();
+    let payload = claims("alice").to_string();
+    for header in [
+        r#"{"alg":"HS256","typ":"JWT","kid":"\ud800"}"#,
+        r#"{"alg":"HS256","typ":"JWT","x5u":"\ud800"}"#,
+        r#"{"alg":"HS256","typ":"JWT","x":"\udc00"}"#,
+        r#"{"alg":"HS256","typ":"JWT","x":["a","\ud800b"]}"#,
+        r#"{"alg":"HS256","typ":"JWT","x":{"\udbff":1}}"#,
+        r#"{"alg":"HS256","typ":"JWT","\ud800":1}"#,
+    ] {
+        assert!(
+            matches!(
+                refused(&m, &sign_raw(header, &payload)),
+                AuthError::Rejected(_)
+            ),
+            "{header}"
+        );
+    }
+    let pair = r#"{"alg":"HS256","typ":"JWT","x":"\ud83d\ude00"}"#;
+    assert_eq!(m.verify(&sign_raw(pair, &payload)).unwrap().sub(), "alice");
+    for (name, value) in [("x", "ab"), ("kid", "ab"), ("typ", "JW")] {
+        let mut bytes = format!(r#"{{"alg":"HS256","typ":"JWT","{name}":"{value}"}}"#).into_bytes();
+        let at = bytes.len() - 3;
+        bytes[at] = 0xff;
+        let raw = String::from_utf8_lossy(&bytes).into_owned();
+        let token = sign_raw(&bytes, &payload);
+        assert!(
+            matches!(refused(&m, &token), AuthError::Rejected(_)),
+            "{raw}"
         );
     }
 }

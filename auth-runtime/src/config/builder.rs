@@ -377,8 +377,9 @@ impl AuthManagerBuilder {
     }
 
     /// Checks every verified token against a revocation list: return `true` to refuse it
-    /// (401 `invalid_token`). Key the list on the token's `jti`, never on the token text
-    /// (ECDSA signatures are malleable).
+    /// (401 `invalid_token`). Key the list on the token's `jti`, never on the token text:
+    /// ECDSA signatures are malleable, and while a key pair of this service takes only
+    /// the low-S form it writes, a verification-only key or a provider's takes both.
     pub fn is_revoked<F>(mut self, check: F) -> Self
     where
         F: Fn(&CurrentToken) -> bool + Send + Sync + 'static,

@@ -10,7 +10,7 @@ use serde::{
     Deserialize, Deserializer,
     de::{self, MapAccess, SeqAccess, Visitor},
 };
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Number, Value, map::Entry};
 
 /// The two kinds of token, told apart by the `type` claim (Flask_PyJWT's wire format).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -262,11 +262,16 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate claim `{key}`")));
-            }
             let StrictValue(value) = map.next_value()?;
-            out.insert(key, value);
+            match out.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(taken) => {
+                    let key = taken.key();
+                    return Err(de::Error::custom(format_args!("duplicate claim `{key}`")));
+                }
+            }
         }
         Ok(Value::Object(out))
     }

@@ -12,7 +12,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header, get_current_timestamp};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Key, Lifetimes, TokenKind, Vocabulary, VocabularyError};
+use super::{Key, Lifetimes, TokenKind, Vocabulary, VocabularyError, signature::canonical_ecdsa};
 
 /// Claim names an application cannot set through [`TokenBuilder::claim`]: the library
 /// sets them itself.
@@ -278,7 +278,9 @@ impl<'a> TokenBuilder<'a> {
         algorithm: Algorithm,
     ) -> Result<String, IssueError> {
         let claims = self.claims_map()?;
-        jsonwebtoken::encode(&Header::new(algorithm), &claims, key).map_err(IssueError::Signing)
+        jsonwebtoken::encode(&Header::new(algorithm), &claims, key)
+            .map(|token| canonical_ecdsa(algorithm, token))
+            .map_err(IssueError::Signing)
     }
 
     /// Signs the token.
@@ -291,7 +293,10 @@ impl<'a> TokenBuilder<'a> {
         let claims = self.claims_map()?;
         let mut header = Header::new(signer.algorithm);
         header.kid = signer.kid.clone();
-        jsonwebtoken::encode(&header, &claims, &signer.encoding).map_err(IssueError::Signing)
+        // Low-S only: the service's keys refuse the other ECDSA form.
+        jsonwebtoken::encode(&header, &claims, &signer.encoding)
+            .map(|token| canonical_ecdsa(signer.algorithm, token))
+            .map_err(IssueError::Signing)
     }
 
     /// The claims, every rule of issuing applied.

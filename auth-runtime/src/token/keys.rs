@@ -7,9 +7,12 @@
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::Arc};
 
-use super::key_file::{self, Family};
+use super::{
+    key_file::{self, Family},
+    signature::PreparedKey,
+};
 use crate::config::ConfigError;
 
 /// One algorithm with its key material: what signs tokens, what verifies them, or both.
@@ -31,6 +34,8 @@ pub struct Key {
     pub(crate) kid: Option<String>,
     pub(crate) encoding: Option<EncodingKey>,
     pub(crate) decoding: DecodingKey,
+    /// The verifying half, prepared once (parsed public key or HMAC key schedule).
+    pub(crate) prepared: Arc<PreparedKey>,
 }
 
 impl std::fmt::Debug for Key {
@@ -74,11 +79,13 @@ impl Key {
                 actual_bytes: secret.len(),
             });
         }
+        let decoding = DecodingKey::from_secret(secret);
         Ok(Self {
             algorithm,
             kid: None,
             encoding: Some(EncodingKey::from_secret(secret)),
-            decoding: DecodingKey::from_secret(secret),
+            prepared: prepare(algorithm, &decoding, true, SECRET_SETTING)?,
+            decoding,
         })
     }
 
@@ -89,6 +96,10 @@ impl Key {
     /// (`BEGIN EC PRIVATE KEY`, what `openssl ecparam -genkey` writes). The pair is
     /// checked to match: a private key that does not belong to the public key is an
     /// error here, naming the private key.
+    ///
+    /// With ES256 and ES384 the key writes, and then accepts, only low-S signatures
+    /// (`s ≤ n/2`), so each token it signs has one text; a token signed with the same
+    /// private key by other code must be in that form too.
     pub fn from_pem(
         algorithm: Algorithm,
         private_pem: impl AsRef<[u8]>,
@@ -105,13 +116,17 @@ impl Key {
         .map_err(|e| ConfigError::key(PRIVATE_SETTING, e))?;
         check_pair(algorithm, &encoding, &key.decoding)?;
         key.encoding = Some(encoding);
+        // A key that signs refuses the ECDSA signatures this service never writes.
+        key.prepared = prepare(algorithm, &key.decoding, true, PUBLIC_SETTING)?;
         Ok(key)
     }
 
     /// A verification-only public key from PEM (RS*, PS*, ES256, ES384, EdDSA), for a
     /// service that checks tokens another service issues, or for a retired key that
     /// tokens in circulation still name. `BEGIN PUBLIC KEY` (SPKI, what
-    /// `openssl pkey -pubout` writes), or `BEGIN RSA PUBLIC KEY` for RSA.
+    /// `openssl pkey -pubout` writes), or `BEGIN RSA PUBLIC KEY` for RSA. An ECDSA
+    /// key that only verifies accepts both forms of a signature (`s` and `n − s`), as
+    /// most signers write either.
     pub fn verifying_pem(
         algorithm: Algorithm,
         public_pem: impl AsRef<[u8]>,
@@ -128,6 +143,7 @@ impl Key {
             algorithm,
             kid: None,
             encoding: None,
+            prepared: prepare(algorithm, &decoding, false, PUBLIC_SETTING)?,
             decoding,
         })
     }
@@ -222,6 +238,18 @@ fn family(algorithm: Algorithm, setting: &'static str) -> Result<Family, ConfigE
             format!("{algorithm:?} is an HMAC algorithm; use `Key::hmac`"),
         )
     })
+}
+
+/// The verifying half of a key, prepared once; an unusable key is an error on `setting`.
+fn prepare(
+    algorithm: Algorithm,
+    decoding: &DecodingKey,
+    signs: bool,
+    setting: &'static str,
+) -> Result<Arc<PreparedKey>, ConfigError> {
+    PreparedKey::new(algorithm, decoding, signs)
+        .map(Arc::new)
+        .map_err(|kind| ConfigError::key(setting, kind.into()))
 }
 
 /// Signs a probe with the private key and verifies it with the public one, so a

@@ -14,6 +14,7 @@ mod claims;
 pub(crate) mod cookie;
 mod credential;
 mod der;
+mod header;
 #[cfg(any(feature = "jwks", feature = "introspection"))]
 pub(crate) mod http;
 mod issue;
@@ -21,6 +22,7 @@ pub(crate) mod jwks;
 mod key_file;
 mod keys;
 mod location;
+mod signature;
 mod trust;
 mod verify;
 pub(crate) mod vocabulary;

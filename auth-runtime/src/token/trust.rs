@@ -10,12 +10,12 @@
 use std::sync::Arc;
 
 use jsonwebtoken::{
-    Algorithm, DecodingKey,
+    Algorithm,
     errors::{Error as JwtError, ErrorKind},
 };
 use serde_json::{Map, Value};
 
-use super::{Key, Lifetimes, TokenKind};
+use super::{Key, Lifetimes, TokenKind, signature::PreparedKey};
 use crate::error::AuthError;
 
 /// What counts as an auth token among an identity provider's tokens, which do not carry
@@ -46,15 +46,17 @@ pub enum TokenKindRule {
 pub(crate) struct Verifier {
     pub(crate) kid: Option<String>,
     pub(crate) algorithm: Algorithm,
-    pub(crate) decoding: DecodingKey,
+    /// The key, prepared once for `algorithm`.
+    pub(crate) key: Arc<PreparedKey>,
 }
 
 impl Verifier {
+    /// The verifier of a configured key (prepared when the key was built).
     pub(crate) fn new(key: &Key) -> Self {
         Self {
             kid: key.kid.clone(),
             algorithm: key.algorithm,
-            decoding: key.decoding.clone(),
+            key: key.prepared.clone(),
         }
     }
 }

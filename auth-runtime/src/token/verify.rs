@@ -1,18 +1,23 @@
-//! Verification: one parse of the header, jsonwebtoken's crypto for the signature, one
-//! parse of the claims, and every check of the policy.
+//! Verification: one strict parse of the header ([`super::header`]), the signature
+//! checked by a key prepared once ([`super::signature`]), one parse of the claims, and
+//! every check of the policy.
 //!
 //! jsonwebtoken's `decode` parses the header twice and the claims twice, and checks
 //! `iss`, `aud`, `sub`, `exp` and `nbf` only when they parse (a wrongly typed claim counts
-//! as absent). This module therefore uses jsonwebtoken for what it is good at, the header
-//! type, the keys and the signature (`jsonwebtoken::crypto::verify`), and makes the checks
-//! itself, strictly:
+//! as absent); its `crypto::verify` parses an RSA or EC public key again on every call.
+//! This module therefore uses jsonwebtoken for its algorithm names, key formats and
+//! errors, aws-lc directly for the signature, and makes the checks itself, strictly:
 //!
 //! - tokens over the size limit are refused before any decoding;
 //! - with several trusted issuers (the service's own, identity providers), the token's
 //!   `iss` picks the issuer and only that issuer's keys can verify it;
 //! - the algorithm is the key's, never the token's; `kid` is an exact lookup;
-//! - a `crit` header is refused, and a `typ` other than `JWT` (a provider's tokens: its
-//!   [`TokenKindRule`](super::TokenKindRule));
+//! - the header is one JSON object, `alg` a string, every name once at every depth and
+//!   every string valid UTF-8 (unpaired surrogate escapes included);
+//! - a `crit` header is refused whatever its value, and a `typ` other than `JWT` (a
+//!   provider's tokens: its [`TokenKindRule`](super::TokenKindRule));
+//! - an ECDSA signature by one of this service's signing keys must be low-S (one text
+//!   per token);
 //! - base64url is strict (no padding, canonical trailing bits), as jsonwebtoken's;
 //! - claim names are unique at every depth;
 //! - `exp`, `iat`, `iss`, `sub` and `type` are required with their JSON types (a
@@ -27,8 +32,7 @@
 use std::borrow::Cow;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use jsonwebtoken::{Algorithm, errors::ErrorKind, get_current_timestamp};
-use serde::Deserialize;
+use jsonwebtoken::{errors::ErrorKind, get_current_timestamp};
 use serde_json::{Map, Value};
 
 use std::sync::Arc;
@@ -37,6 +41,7 @@ use super::{
     CurrentToken,
     cache::TokenCache,
     claims::{StrictClaims, Verified},
+    header::JoseHeader,
     trust::{Trust, reject, rejected},
 };
 use crate::error::AuthError;
@@ -132,9 +137,9 @@ impl Validator {
 
         // The header is read before the signature only to choose the key and refuse what
         // no key could accept; nothing in it is trusted beyond that.
-        let header_json = decode_base64(header_part)?;
-        let header: JoseHeader<'_> =
-            serde_json::from_slice(&header_json).map_err(|e| rejected(e.into()))?;
+        let mut header_buf = [0u8; HEADER_BYTES];
+        let header_json = decode_base64_into(header_part, &mut header_buf)?;
+        let header = JoseHeader::parse(&header_json).map_err(|e| rejected(e.into()))?;
         // With several issuers, the claims are read before the signature for one thing
         // only: `iss` names the issuer whose keys must verify the signature.
         let peeked = match self.trusts.as_slice() {
@@ -146,18 +151,13 @@ impl Validator {
         if header.alg != verifier.algorithm {
             return Err(reject(ErrorKind::InvalidAlgorithm));
         }
-        if header.crit.is_some() {
+        if header.crit {
             return Err(AuthError::UnsupportedHeader { parameter: "crit" });
         }
         trust.check_typ(header.typ.as_deref())?;
-        let valid = jsonwebtoken::crypto::verify(
-            signature,
-            message.as_bytes(),
-            &verifier.decoding,
-            verifier.algorithm,
-        )
-        .map_err(rejected)?;
-        if !valid {
+        let mut signature_buf = [0u8; SIGNATURE_BYTES];
+        let signature = decode_base64_into(signature, &mut signature_buf)?;
+        if !verifier.key.verify(message.as_bytes(), &signature) {
             return Err(reject(ErrorKind::InvalidSignature));
         }
 
@@ -233,23 +233,30 @@ impl Validator {
     }
 }
 
-/// The header parameters the policy reads. Parameters it does not name (`jku`, `jwk`,
-/// `x5u`, `x5c`...) are never used; a name given twice is refused.
-#[derive(Deserialize)]
-struct JoseHeader<'a> {
-    alg: Algorithm,
-    #[serde(borrow, default)]
-    typ: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    kid: Option<Cow<'a, str>>,
-    #[serde(default)]
-    crit: Option<serde::de::IgnoredAny>,
-}
+/// The decoded header fits on the stack up to this size (larger ones are allocated).
+const HEADER_BYTES: usize = 512;
+
+/// The decoded signature fits on the stack up to this size: RSA keys up to 8192 bits.
+const SIGNATURE_BYTES: usize = 1024;
 
 /// Decodes one base64url part, strictly (no padding, canonical trailing bits), as
 /// jsonwebtoken does.
 fn decode_base64(part: &str) -> Result<Vec<u8>, AuthError> {
     URL_SAFE_NO_PAD.decode(part).map_err(|e| rejected(e.into()))
+}
+
+/// Decodes one base64url part as [`decode_base64`] does, into `buf` when it fits.
+fn decode_base64_into<'b>(part: &str, buf: &'b mut [u8]) -> Result<Cow<'b, [u8]>, AuthError> {
+    if base64::decoded_len_estimate(part.len()) > buf.len() {
+        return decode_base64(part).map(Cow::Owned);
+    }
+    let len = URL_SAFE_NO_PAD
+        .decode_slice(part, buf)
+        .map_err(|e| match e {
+            base64::DecodeSliceError::DecodeError(e) => rejected(e.into()),
+            base64::DecodeSliceError::OutputSliceTooSmall => reject(ErrorKind::InvalidToken),
+        })?;
+    Ok(Cow::Borrowed(&buf[..len]))
 }
 
 /// The claims of the payload part, every name once at every depth.

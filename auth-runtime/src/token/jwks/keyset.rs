@@ -19,7 +19,11 @@ use jsonwebtoken::{
 };
 use serde_json::Value;
 
-use crate::{config::env::parse_algorithm, error::AuthError, token::trust::Verifier};
+use crate::{
+    config::env::parse_algorithm,
+    error::AuthError,
+    token::{signature::PreparedKey, trust::Verifier},
+};
 
 /// The usable keys of one fetched document.
 pub(crate) struct KeySet {
@@ -130,10 +134,12 @@ fn accept(value: &Value, allowed: &[Algorithm]) -> Result<Verifier, &'static str
         return Err("an RSA key under 2048 bits");
     }
     let decoding = DecodingKey::from_jwk(&jwk).map_err(|_| "unusable key parameters")?;
+    // A provider's signer may write either ECDSA form (see `token::signature`).
+    let key = PreparedKey::new(algorithm, &decoding, false).map_err(|_| "unusable key")?;
     Ok(Verifier {
         kid: jwk.common.key_id,
         algorithm,
-        decoding,
+        key: Arc::new(key),
     })
 }
 
