@@ -216,7 +216,7 @@ proptest! {
     ) {
         let payload = claims.to_string();
         let token = match &signature {
-            Signature::ManagersKey => sign_raw(&header.to_string(), &payload),
+            Signature::ManagersKey => sign_raw(header.to_string(), &payload),
             other => {
                 let input = format!(
                     "{}.{}",
