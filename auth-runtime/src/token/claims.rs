@@ -305,6 +305,13 @@ mod tests {
     }
 
     #[test]
+    fn floats_read_back_exactly_as_written() {
+        // serde_json's default float parser is one unit in the last place off here.
+        let claims = parse(r#"{"x":6.73573050663857e-281}"#).expect("valid claims");
+        assert_eq!(claims["x"].as_f64(), Some(6.73573050663857e-281));
+    }
+
+    #[test]
     fn claims_must_be_an_object() {
         assert!(parse("[]").is_err());
         assert!(parse("null").is_err());
