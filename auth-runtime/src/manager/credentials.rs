@@ -39,12 +39,7 @@ impl AuthManager {
         let verified = match &self.inner.token_loader {
             Some(loader) => loader.load(Presented::new(token, kind)).await?,
             None => {
-                let stored = self
-                    .store()
-                    .get_record(&opaque_key(token))
-                    .await
-                    .map_err(AuthError::StoreUnavailable)?
-                    .ok_or(AuthError::UnknownCredential)?;
+                let stored = self.record(&opaque_key(token)).await?;
                 let claims = serde_json::from_str(&stored)
                     .map_err(|e| AuthError::StoreUnavailable(StoreError::Corrupt(e.to_string())))?;
                 claims_to_token(token, Credential::Opaque, None, claims)?
@@ -64,13 +59,17 @@ impl AuthManager {
     /// [`AuthError::StoreUnavailable`] (503).
     pub async fn authenticate_api_key(&self, key: &str) -> Result<CurrentToken, AuthError> {
         let parsed = ApiKeyText::parse(key).ok_or(AuthError::UnknownCredential)?;
-        let stored = self
-            .store()
-            .get_record(&StoreKey::api_key(parsed.id))
+        let stored = self.record(&StoreKey::api_key(parsed.id)).await?;
+        parsed.check(&stored, key)
+    }
+
+    /// The record of a credential: unknown is 401, a store that cannot answer 503.
+    async fn record(&self, key: &StoreKey) -> Result<String, AuthError> {
+        self.store()
+            .get_record(key)
             .await
             .map_err(AuthError::StoreUnavailable)?
-            .ok_or(AuthError::UnknownCredential)?;
-        parsed.check(&stored, key)
+            .ok_or(AuthError::UnknownCredential)
     }
 
     /// Issues an API key with the subject, scope and claims of `token` (an auth token

@@ -136,9 +136,7 @@ pub trait TokenStore: Send + Sync + 'static {
         until: u64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
         let _ = (key, record, until);
-        std::future::ready(Err(StoreError::Unavailable(
-            "this store keeps no records".to_owned(),
-        )))
+        no_records()
     }
 
     /// The record under `key`, if one is there and its time has not passed.
@@ -147,9 +145,7 @@ pub trait TokenStore: Send + Sync + 'static {
         key: &StoreKey,
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send {
         let _ = key;
-        std::future::ready(Err(StoreError::Unavailable(
-            "this store keeps no records".to_owned(),
-        )))
+        no_records()
     }
 
     /// Removes the record under `key`; whether there was one.
@@ -158,10 +154,15 @@ pub trait TokenStore: Send + Sync + 'static {
         key: &StoreKey,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send {
         let _ = key;
-        std::future::ready(Err(StoreError::Unavailable(
-            "this store keeps no records".to_owned(),
-        )))
+        no_records()
     }
+}
+
+/// What a store that keeps no records answers to every record call.
+fn no_records<T>() -> std::future::Ready<Result<T, StoreError>> {
+    std::future::ready(Err(StoreError::Unavailable(
+        "this store keeps no records".to_owned(),
+    )))
 }
 
 /// Seconds since the Unix epoch, as tokens count time.

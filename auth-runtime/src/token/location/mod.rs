@@ -11,7 +11,7 @@
 //!
 //! A token found in two locations a route reads is 400 `invalid_request` (RFC 6750 §2).
 
-use axum::http::{HeaderMap, HeaderName, header::COOKIE, request::Parts};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header::COOKIE, request::Parts};
 
 use super::TokenKind;
 use crate::{config::ConfigError, error::AuthError};
@@ -115,13 +115,9 @@ impl TokenSources {
     /// The API key the request carries in its header (`X-API-Key` by default), `None`
     /// when it carries none; two such headers are 400.
     pub(crate) fn api_key<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
-        let mut values = headers.get_all(&self.api_key_header).iter();
-        let Some(value) = values.next() else {
+        let Some(value) = only_header(headers, &self.api_key_header)? else {
             return Ok(None);
         };
-        if values.next().is_some() {
-            return Err(AuthError::MultipleTokens);
-        }
         value
             .to_str()
             .map(Some)
@@ -179,13 +175,9 @@ impl TokenSources {
     }
 
     fn in_header<'a>(&self, headers: &'a HeaderMap) -> Result<Option<&'a str>, AuthError> {
-        let mut values = headers.get_all(&self.header_name).iter();
-        let Some(value) = values.next() else {
+        let Some(value) = only_header(headers, &self.header_name)? else {
             return Ok(None);
         };
-        if values.next().is_some() {
-            return Err(AuthError::MultipleTokens);
-        }
         let value = value.as_bytes();
         let scheme = self.scheme.as_bytes();
         let Some((head, rest)) = value.split_at_checked(scheme.len()) else {
@@ -254,6 +246,19 @@ impl TokenSources {
 }
 
 /// RFC 9110 `tchar`.
+/// The one value of header `name`, `None` without one; two are 400.
+fn only_header<'a>(
+    headers: &'a HeaderMap,
+    name: &HeaderName,
+) -> Result<Option<&'a HeaderValue>, AuthError> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(AuthError::MultipleTokens);
+    }
+    Ok(first)
+}
+
 fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
@@ -302,196 +307,4 @@ static B64TOKEN: [bool; 256] = {
 };
 
 #[cfg(test)]
-mod tests {
-    use axum::http::{HeaderValue, Request};
-
-    use super::*;
-
-    fn sources(default: &[TokenLocation]) -> TokenSources {
-        TokenSources {
-            header_name: HeaderName::from_static("authorization"),
-            scheme: "Bearer".into(),
-            cookie_name: "auth_token".into(),
-            refresh_cookie_name: "refresh_token".into(),
-            query_parameter: "access_token".into(),
-            default_locations: default.to_vec(),
-            api_key_header: HeaderName::from_static("x-api-key"),
-        }
-    }
-
-    fn parts(uri: &str, headers: &[(&str, &[u8])]) -> Parts {
-        let mut req = Request::builder().uri(uri);
-        for (name, value) in headers {
-            req = req.header(*name, HeaderValue::from_bytes(value).expect("test header"));
-        }
-        req.body(()).expect("test request").into_parts().0
-    }
-
-    fn header(value: &[u8]) -> Result<Option<String>, AuthError> {
-        let p = parts("/", &[("authorization", value)]);
-        sources(&[TokenLocation::Header])
-            .find(&p, &[], TokenKind::Auth)
-            .map(|t| t.map(str::to_owned))
-    }
-
-    #[test]
-    fn bearer_scheme_is_case_insensitive_and_allows_several_spaces() {
-        for value in [
-            &b"Bearer a.b.c"[..],
-            b"bearer a.b.c",
-            b"BEARER a.b.c",
-            b"Bearer  a.b.c",
-        ] {
-            assert_eq!(header(value).unwrap().as_deref(), Some("a.b.c"));
-        }
-    }
-
-    #[test]
-    fn malformed_bearer_credentials_are_invalid_tokens() {
-        for value in [
-            &b"Bearer"[..],
-            b"Bearer ",
-            b"Bearer\ta.b.c",
-            b"Bearer a.b.c ",
-            b"Bearer \"a.b.c\"",
-            b"Bearer a.b.c, Bearer d.e.f",
-            b"Bearer abc\xe9.def.ghi",
-            b"Bearer a=b",
-        ] {
-            assert!(
-                matches!(header(value), Err(AuthError::MalformedCredentials)),
-                "{:?}",
-                String::from_utf8_lossy(value)
-            );
-        }
-    }
-
-    #[test]
-    fn other_schemes_count_as_no_token() {
-        for value in [
-            &b"Basic dXNlcjpwYXNz"[..],
-            b"Bearertok",
-            b"Token a.b.c",
-            b"",
-        ] {
-            assert_eq!(header(value).unwrap(), None);
-        }
-    }
-
-    #[test]
-    fn two_authorization_headers_are_an_invalid_request() {
-        let p = parts(
-            "/",
-            &[
-                ("authorization", b"Bearer a.b.c"),
-                ("authorization", b"Bearer d.e.f"),
-            ],
-        );
-        assert!(matches!(
-            sources(&[TokenLocation::Header]).find(&p, &[], TokenKind::Auth),
-            Err(AuthError::MultipleTokens)
-        ));
-    }
-
-    #[test]
-    fn cookies_are_found_once_across_headers() {
-        let s = sources(&[TokenLocation::Cookie]);
-        let p = parts("/", &[("cookie", b"a=1; auth_token=x.y.z; b=2")]);
-        assert_eq!(s.find(&p, &[], TokenKind::Auth).unwrap(), Some("x.y.z"));
-        let p = parts(
-            "/",
-            &[
-                ("cookie", b"auth_token=x.y.z"),
-                ("cookie", b"auth_token=q.r.s"),
-            ],
-        );
-        assert!(matches!(
-            s.find(&p, &[], TokenKind::Auth),
-            Err(AuthError::MultipleTokens)
-        ));
-        let p = parts("/", &[("cookie", b"auth_token=x.y.z; auth_token=q.r.s")]);
-        assert!(matches!(
-            s.find(&p, &[], TokenKind::Auth),
-            Err(AuthError::MultipleTokens)
-        ));
-        let p = parts("/", &[("cookie", b"auth_token=\"x.y.z\"")]);
-        assert!(matches!(
-            s.find(&p, &[], TokenKind::Auth),
-            Err(AuthError::MalformedCredentials)
-        ));
-        let p = parts("/", &[("cookie", b"xauth_token=x.y.z")]);
-        assert_eq!(s.find(&p, &[], TokenKind::Auth).unwrap(), None);
-        // Each kind has its own cookie: a refresh route never reads the auth cookie.
-        let p = parts("/", &[("cookie", b"auth_token=a.b.c; refresh_token=r.s.t")]);
-        assert_eq!(s.find(&p, &[], TokenKind::Auth).unwrap(), Some("a.b.c"));
-        assert_eq!(s.find(&p, &[], TokenKind::Refresh).unwrap(), Some("r.s.t"));
-        let p = parts("/", &[("cookie", b"auth_token=a.b.c")]);
-        assert_eq!(s.find(&p, &[], TokenKind::Refresh).unwrap(), None);
-    }
-
-    #[test]
-    fn query_parameters_are_exact_and_unique() {
-        let s = sources(&[TokenLocation::Query]);
-        assert_eq!(
-            s.find(&parts("/?access_token=a.b.c", &[]), &[], TokenKind::Auth)
-                .unwrap(),
-            Some("a.b.c")
-        );
-        assert_eq!(
-            s.find(&parts("/?ACCESS_TOKEN=a.b.c", &[]), &[], TokenKind::Auth)
-                .unwrap(),
-            None
-        );
-        assert!(matches!(
-            s.find(
-                &parts("/?access_token=a&access_token=b", &[]),
-                &[],
-                TokenKind::Auth
-            ),
-            Err(AuthError::MultipleTokens)
-        ));
-        assert!(matches!(
-            s.find(&parts("/?access_token=", &[]), &[], TokenKind::Auth),
-            Err(AuthError::MalformedCredentials)
-        ));
-        assert!(matches!(
-            s.find(&parts("/?access_token=a%2Eb.c", &[]), &[], TokenKind::Auth),
-            Err(AuthError::MalformedCredentials)
-        ));
-    }
-
-    #[test]
-    fn query_is_not_read_unless_asked() {
-        let s = sources(&[TokenLocation::Header]);
-        assert_eq!(
-            s.find(&parts("/?access_token=a.b.c", &[]), &[], TokenKind::Auth)
-                .unwrap(),
-            None
-        );
-        assert_eq!(
-            s.find(
-                &parts("/?access_token=a.b.c", &[]),
-                &[TokenLocation::Query],
-                TokenKind::Auth
-            )
-            .unwrap(),
-            Some("a.b.c")
-        );
-    }
-
-    #[test]
-    fn a_token_in_two_locations_is_an_invalid_request() {
-        let s = sources(&[TokenLocation::Header, TokenLocation::Cookie]);
-        let p = parts(
-            "/",
-            &[
-                ("authorization", b"Bearer a.b.c"),
-                ("cookie", b"auth_token=a.b.c"),
-            ],
-        );
-        assert!(matches!(
-            s.find(&p, &[], TokenKind::Auth),
-            Err(AuthError::MultipleTokens)
-        ));
-    }
-}
+mod tests;
